@@ -1,0 +1,21 @@
+import { openStore } from '../../src/store/open-store';
+import { sampleTask } from './fixtures/sample-task';
+import { describeTaskRepositoryContract } from './task-repository.contract';
+
+// memory:// does not persist, so it offers no `reopen`.
+describeTaskRepositoryContract('memory://', async () => {
+  const store = await openStore('memory://');
+  return { repo: store.tasks, close: () => store.close() };
+});
+
+describe('memory store', () => {
+  it('keeps separate data per openStore call (nothing is shared through module state)', async () => {
+    const a = await openStore('memory://');
+    const b = await openStore('memory://');
+    const task = sampleTask();
+    await a.tasks.insert(task);
+    expect(await b.tasks.get(task.id)).toBeUndefined();
+    expect(await b.tasks.listActive()).toEqual([]);
+    await Promise.all([a.close(), b.close()]);
+  });
+});

@@ -1,0 +1,224 @@
+import { VideoTaskStatus } from '../../src/domain/task-status';
+import type { VideoTask } from '../../src/domain/video-task';
+import { DuplicateTaskError, type TaskRepository } from '../../src/store/task-repository';
+import { sampleTask } from './fixtures/sample-task';
+
+/** A repository opened for one test, as a backend's test file provides it. */
+export interface OpenedTaskRepository {
+  repo: TaskRepository;
+  /** Releases the backend (the data stays for {@link reopen}). */
+  close(): Promise<void>;
+  /**
+   * Only for persistent backends: opens the same data again (called after `close`).
+   * Its absence is how a backend says it does not persist.
+   */
+  reopen?: () => Promise<OpenedTaskRepository>;
+}
+
+/**
+ * The behaviour every {@link TaskRepository} must have. Each test gets a fresh, empty
+ * repository from `open`, so assertions on `listActive` can be exact.
+ */
+export function describeTaskRepositoryContract(name: string, open: () => Promise<OpenedTaskRepository>): void {
+  describe(`TaskRepository contract: ${name}`, () => {
+    let opened: OpenedTaskRepository;
+    let repo: TaskRepository;
+    /** Everything opened by a test, closed afterwards even when it fails midway. */
+    const toClose: OpenedTaskRepository[] = [];
+
+    beforeEach(async () => {
+      opened = await open();
+      repo = opened.repo;
+      toClose.push(opened);
+    });
+
+    afterEach(async () => {
+      await Promise.all(toClose.splice(0).map((o) => o.close()));
+    });
+
+    it('returns an inserted task with every field intact, and undefined for unknown ids', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      expect(await repo.get(task.id)).toEqual(task);
+      expect(await repo.get('vt_unknown')).toBeUndefined();
+    });
+
+    it('rejects a duplicate insert with DuplicateTaskError and keeps the original', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      const error = await repo.insert({ ...task, prompt: 'other' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DuplicateTaskError);
+      expect((error as DuplicateTaskError).taskId).toBe(task.id);
+      expect(await repo.get(task.id)).toEqual(task);
+    });
+
+    it('lets exactly one of two concurrent inserts of the same id win', async () => {
+      const task = sampleTask();
+      const results = await Promise.allSettled([repo.insert({ ...task, prompt: 'a' }), repo.insert({ ...task, prompt: 'b' })]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(rejected?.reason).toBeInstanceOf(DuplicateTaskError);
+      const winner = results[0]?.status === 'fulfilled' ? 'a' : 'b';
+      expect((await repo.get(task.id))?.prompt).toBe(winner);
+    });
+
+    it('stores the changed task with revision + 1 and returns exactly what is stored', async () => {
+      const task = sampleTask({ revision: 7 });
+      await repo.insert(task);
+      const updated = await repo.update(task.id, (current) => ({
+        ...current,
+        status: VideoTaskStatus.RUNNING,
+        updatedAt: '2025-01-01T00:00:05.000Z',
+        revision: 999, // ignored: the repository owns the revision
+      }));
+      expect(updated).toEqual({ ...task, status: VideoTaskStatus.RUNNING, updatedAt: '2025-01-01T00:00:05.000Z', revision: 8 });
+      expect(await repo.get(task.id)).toEqual(updated);
+    });
+
+    it('hands change the current version', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      await repo.update(task.id, (current) => ({ ...current, prompt: 'first' }));
+      const seen: VideoTask[] = [];
+      await repo.update(task.id, (current) => {
+        seen.push(current);
+        return null;
+      });
+      expect(seen).toEqual([{ ...task, prompt: 'first', revision: 2 }]);
+    });
+
+    it('keeps the task and its revision when change returns null', async () => {
+      const task = sampleTask({ revision: 3 });
+      await repo.insert(task);
+      const result = await repo.update(task.id, () => null);
+      expect(result).toEqual(task);
+      expect(await repo.get(task.id)).toEqual(task);
+    });
+
+    it('resolves to undefined for an unknown id without calling change', async () => {
+      const change = jest.fn((current: VideoTask) => current);
+      expect(await repo.update('vt_unknown', change)).toBeUndefined();
+      expect(change).not.toHaveBeenCalled();
+      expect(await repo.get('vt_unknown')).toBeUndefined();
+    });
+
+    it('rejects when change throws, writes nothing, and does not block later updates of the task', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      await expect(
+        repo.update(task.id, () => {
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await repo.get(task.id)).toEqual(task);
+      expect((await repo.update(task.id, (current) => ({ ...current, prompt: 'after' })))?.revision).toBe(2);
+    });
+
+    it('rejects a change that returns a task with another id', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      await expect(repo.update(task.id, (current) => ({ ...current, id: 'vt_other' }))).rejects.toThrow(/id/);
+      expect(await repo.get(task.id)).toEqual(task);
+      expect(await repo.get('vt_other')).toBeUndefined();
+    });
+
+    it('lists exactly the non-terminal tasks and follows status changes', async () => {
+      const queued = sampleTask({ status: VideoTaskStatus.QUEUED });
+      const running = sampleTask({ status: VideoTaskStatus.RUNNING });
+      const done = sampleTask({ status: VideoTaskStatus.SUCCEEDED });
+      await Promise.all([repo.insert(queued), repo.insert(running), repo.insert(done)]);
+      expect((await repo.listActive()).sort()).toEqual([queued.id, running.id].sort());
+
+      await repo.update(queued.id, (t) => ({ ...t, status: VideoTaskStatus.RUNNING }));
+      expect((await repo.listActive()).sort()).toEqual([queued.id, running.id].sort());
+
+      await repo.update(queued.id, (t) => ({ ...t, status: VideoTaskStatus.FAILED }));
+      await repo.update(running.id, (t) => ({ ...t, status: VideoTaskStatus.EXPIRED }));
+      expect(await repo.listActive()).toEqual([]);
+
+      // The repository does not judge transitions (the domain does); the index still follows.
+      await repo.update(done.id, (t) => ({ ...t, status: VideoTaskStatus.RUNNING }));
+      expect(await repo.listActive()).toEqual([done.id]);
+    });
+
+    it('applies 50 concurrent updates of one task without losing any', async () => {
+      const task = sampleTask({ videos: [], revision: 1 });
+      await repo.insert(task);
+      const results = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          repo.update(task.id, (current) => ({
+            ...current,
+            videos: [...current.videos, { url: `https://cdn.example.com/${i}.mp4`, sizeBytes: i, jobId: null, durationSeconds: null, format: null, resolution: null, ratio: null, fps: null }],
+          })),
+        ),
+      );
+      const stored = await repo.get(task.id);
+      expect(stored?.revision).toBe(51);
+      expect(stored?.videos.map((v) => v.sizeBytes).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      // Each update saw its predecessor: revisions 2..51, each exactly once.
+      expect(results.map((r) => r?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+    });
+
+    it('updates different tasks independently when interleaved', async () => {
+      const tasks = Array.from({ length: 5 }, () => sampleTask({ revision: 1 }));
+      await Promise.all(tasks.map((t) => repo.insert(t)));
+      await Promise.all(tasks.flatMap((t) => Array.from({ length: 10 }, () => repo.update(t.id, (c) => ({ ...c, prompt: `${c.prompt ?? ''}+` })))));
+      for (const t of tasks) {
+        const stored = await repo.get(t.id);
+        expect(stored?.revision).toBe(11);
+        expect(stored?.prompt).toBe(`${t.prompt ?? ''}${'+'.repeat(10)}`);
+      }
+    });
+
+    it('hands out copies: no caller object aliases stored state', async () => {
+      const task = sampleTask();
+      await repo.insert(task);
+      const pristine = structuredClone(task);
+
+      task.prompt = 'mutated after insert';
+      task.images[0]!.width = 1;
+      expect(await repo.get(task.id)).toEqual(pristine);
+
+      const got = (await repo.get(task.id))!;
+      got.status = VideoTaskStatus.FAILED;
+      got.options.seed = 42;
+      expect(await repo.get(task.id)).toEqual(pristine);
+
+      // Mutating the version handed to change and then declining to change anything stores nothing...
+      const unchanged = await repo.update(task.id, (current) => {
+        current.prompt = 'mutated in change';
+        current.videos.length = 0;
+        return null;
+      });
+      expect(unchanged).toEqual(pristine);
+      expect(await repo.get(task.id)).toEqual(pristine);
+
+      // ...and neither the object change returned nor the result of update is the stored state.
+      let returned: VideoTask | undefined;
+      const updated = (await repo.update(task.id, (current) => (returned = { ...current, prompt: 'v2' })))!;
+      returned!.prompt = 'mutated after update';
+      updated.usage!.costUsd = '999';
+      expect(await repo.get(task.id)).toEqual({ ...pristine, prompt: 'v2', revision: 2 });
+    });
+
+    it('keeps tasks and the active index across a reopen (persistent backends; others have no reopen)', async () => {
+      const reopen = opened.reopen;
+      if (!reopen) return; // memory-like backends: nothing outlives close, by design.
+      const active = sampleTask({ status: VideoTaskStatus.RUNNING });
+      const finished = sampleTask({ status: VideoTaskStatus.QUEUED });
+      await repo.insert(active);
+      await repo.insert(finished);
+      const finishedStored = await repo.update(finished.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED, finishedAt: '2025-01-01T00:01:00.000Z' }));
+      toClose.splice(toClose.indexOf(opened), 1);
+      await opened.close();
+
+      const again = await reopen();
+      toClose.push(again);
+      expect(await again.repo.get(active.id)).toEqual(active);
+      expect(await again.repo.get(finished.id)).toEqual(finishedStored);
+      expect(await again.repo.listActive()).toEqual([active.id]);
+      // Revisions continue from the stored value.
+      expect((await again.repo.update(active.id, (t) => ({ ...t, prompt: 'resumed' })))?.revision).toBe(active.revision + 1);
+    });
+  });
+}
