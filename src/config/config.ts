@@ -1,0 +1,159 @@
+import { z } from 'zod';
+
+/** A client allowed to call the gateway, as configured in `GATEWAY_API_KEYS`. */
+export interface ApiClient {
+  clientId: string;
+  admin: boolean;
+}
+
+/** Validated runtime configuration; built once at start-up by {@link loadConfig}. */
+export interface GatewayConfig {
+  nodeEnv: string;
+  production: boolean;
+  host: string;
+  port: number;
+  logLevel: string;
+  /** Absent: no real upstream; `main.ts` starts the embedded simulator instead. */
+  upstream: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    createPath: string;
+    /** Contains `{id}`. */
+    statusPath: string;
+    timeoutMs: number;
+  };
+  storeUrl: string;
+  /** Largest HTTP request body accepted; more is refused with 413 before parsing. */
+  maxBodyBytes: number;
+  /** Bearer key -> client. Empty means "no keys configured". */
+  apiKeys: Map<string, ApiClient>;
+  poll: { minIntervalMs: number; maxIntervalMs: number; concurrency: number };
+  simulator: { queueMs: number; runMs: number };
+}
+
+/** Raised when the environment cannot make a valid configuration; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const intFrom = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.string().optional().default('development'),
+    HOST: z.string().trim().min(1).optional().default('0.0.0.0'),
+    PORT: intFrom(4000, 0, 65535),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+    SPARK_DANCE_API_KEY: optionalText,
+    SPARK_DANCE_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    SPARK_DANCE_CREATE_PATH: z.string().startsWith('/').optional().default('/v1/video/generations'),
+    SPARK_DANCE_STATUS_PATH: z
+      .string()
+      .startsWith('/')
+      .includes('{id}', { message: 'must contain {id}' })
+      .optional()
+      .default('/v1/video/generations/{id}'),
+    SPARK_DANCE_TIMEOUT_MS: intFrom(30000, 100),
+    STORE_URL: z.string().trim().min(1).optional().default('sqlite://./data/gateway.sqlite'),
+    GATEWAY_API_KEYS: z.string().optional().default(''),
+    // Four images just under 30 MB as base64 data URLs (4/3 larger) plus the rest of the request.
+    MAX_BODY_BYTES: intFrom(170 * 1024 * 1024, 1024),
+    POLL_MIN_INTERVAL_MS: intFrom(2000, 10),
+    POLL_MAX_INTERVAL_MS: intFrom(15000, 10),
+    POLL_CONCURRENCY: intFrom(8, 1, 1000),
+    SIMULATOR_QUEUE_MS: intFrom(2000, 0),
+    SIMULATOR_RUN_MS: intFrom(8000, 0),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SPARK_DANCE_API_KEY && !env.SPARK_DANCE_BASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['SPARK_DANCE_BASE_URL'], message: 'is required when SPARK_DANCE_API_KEY is set' });
+    }
+    if (env.POLL_MAX_INTERVAL_MS < env.POLL_MIN_INTERVAL_MS) {
+      ctx.addIssue({ code: 'custom', path: ['POLL_MAX_INTERVAL_MS'], message: 'must be >= POLL_MIN_INTERVAL_MS' });
+    }
+  });
+
+/**
+ * Parses `GATEWAY_API_KEYS`: comma-separated `key:clientId` or `key:clientId:admin` entries.
+ * Returns the map, or the problems found (never the keys themselves: they are secrets).
+ */
+export function parseApiKeys(raw: string): { keys: Map<string, ApiClient>; problems: string[] } {
+  const keys = new Map<string, ApiClient>();
+  const problems: string[] = [];
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0)
+    .forEach((entry, index) => {
+      const [key, clientId, flag, ...rest] = entry.split(':').map((part) => part.trim());
+      if (!key || !clientId || rest.length > 0 || (flag !== undefined && flag !== 'admin')) {
+        problems.push(`GATEWAY_API_KEYS entry #${index + 1} must be key:clientId or key:clientId:admin`);
+        return;
+      }
+      if (keys.has(key)) {
+        problems.push(`GATEWAY_API_KEYS entry #${index + 1} repeats a key`);
+        return;
+      }
+      keys.set(key, { clientId, admin: flag === 'admin' });
+    });
+  return { keys, problems };
+}
+
+/**
+ * Builds the configuration from environment variables (`unknown` input: every value is
+ * checked). Throws {@link ConfigError} listing all problems, so a misconfigured deployment
+ * fails at start-up rather than on the first request.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): GatewayConfig {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? '');
+  problems.push(...apiKeys.problems);
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0) {
+    problems.push('GATEWAY_API_KEYS: required when NODE_ENV=production (refusing to serve everyone as "dev")');
+  }
+  if (!parsed.success || problems.length > 0) {
+    throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    production,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    upstream: {
+      apiKey: e.SPARK_DANCE_API_KEY,
+      baseUrl: e.SPARK_DANCE_BASE_URL,
+      createPath: e.SPARK_DANCE_CREATE_PATH,
+      statusPath: e.SPARK_DANCE_STATUS_PATH,
+      timeoutMs: e.SPARK_DANCE_TIMEOUT_MS,
+    },
+    storeUrl: e.STORE_URL,
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    apiKeys: apiKeys.keys,
+    poll: { minIntervalMs: e.POLL_MIN_INTERVAL_MS, maxIntervalMs: e.POLL_MAX_INTERVAL_MS, concurrency: e.POLL_CONCURRENCY },
+    simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
+  };
+}

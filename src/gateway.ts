@@ -1,0 +1,79 @@
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/config';
+import { buildGatewaySchema } from './graphql/build-schema';
+import { ApiKeyAuthenticator } from './http/authenticator';
+import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
+import { TaskPoller } from './live/task-poller';
+import { GenerationService } from './services/generation-service';
+import { TaskQueryService } from './services/task-query-service';
+import { openStore, type GatewayStore } from './store/open-store';
+import { HttpUpstreamClient } from './upstream/http-upstream-client';
+
+/** The upstream to talk to: the real API, or the embedded simulator that `main.ts` started. */
+export interface UpstreamTarget {
+  baseUrl: string;
+  apiKey: string;
+}
+
+/** A running gateway: every resource it owns, and one `stop()` that releases them in order. */
+export interface RunningGateway {
+  url: string;
+  port: number;
+  server: RunningGatewayServer;
+  store: GatewayStore;
+  poller: TaskPoller;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root (without the simulator, which only `main.ts` and tests may start):
+ * store -> upstream client -> services -> poller -> schema -> HTTP/WebSocket server.
+ */
+export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger): Promise<RunningGateway> {
+  const authenticator = new ApiKeyAuthenticator(config.apiKeys);
+  if (authenticator.open) {
+    logger.warn('GATEWAY_API_KEYS is empty: every request acts as client "dev" (refused in production)');
+  }
+  const store = await openStore(config.storeUrl, { logger });
+  const upstream = new HttpUpstreamClient({
+    baseUrl: upstreamTarget.baseUrl,
+    apiKey: upstreamTarget.apiKey,
+    createPath: config.upstream.createPath,
+    statusPath: config.upstream.statusPath,
+    timeoutMs: config.upstream.timeoutMs,
+    logger,
+  });
+  const poller = new TaskPoller({
+    tasks: store.tasks,
+    upstream,
+    logger: logger.child({ component: 'poller' }),
+    minIntervalMs: config.poll.minIntervalMs,
+    maxIntervalMs: config.poll.maxIntervalMs,
+    concurrency: config.poll.concurrency,
+  });
+  const generation = new GenerationService({ tasks: store.tasks, upstream, watch: (id) => poller.watch(id), logger });
+  const schema = buildGatewaySchema({ generation, taskQueries: new TaskQueryService(store.tasks) });
+
+  let server: RunningGatewayServer;
+  try {
+    server = await startGatewayServer(
+      { schema, authenticator, pingStore: () => store.ping(), logger, production: config.production, maxBodyBytes: config.maxBodyBytes },
+      { port: config.port, host: config.host },
+    );
+    await poller.start();
+  } catch (error) {
+    poller.stop();
+    await store.close();
+    throw error;
+  }
+  logger.info({ url: server.url }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async (): Promise<void> => {
+    await server.stop();
+    poller.stop();
+    await store.close();
+    logger.info('gateway stopped');
+  };
+  return { url: server.url, port: server.port, server, store, poller, stop: () => (stopping ??= stop()) };
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { buildSchemaSync, type ResolverData } from 'type-graphql';
+import type { GatewayContext } from './context';
+import { applyOneOf } from './one-of';
+import { FrameCountResolver } from './resolvers/frame-count.resolver';
+import { GenerateVideoResolver } from './resolvers/generate-video.resolver';
+import { VideoTaskResolver } from './resolvers/video-task.resolver';
+import type { GatewayServices } from './services';
+
+const RESOLVERS = [VideoTaskResolver, GenerateVideoResolver, FrameCountResolver] as const;
+
+/**
+ * The executable schema. Resolvers are built once with the services injected through the
+ * container. Pass no services to build the schema for printing only.
+ */
+export function buildGatewaySchema(services?: GatewayServices): GraphQLSchema {
+  const instances = new Map<Function, unknown>();
+  const schema = buildSchemaSync({
+    resolvers: RESOLVERS,
+    validate: false, // the domain validates and reports every issue as a typed result
+    container: {
+      get: (cls: new (services: GatewayServices) => unknown, _data: ResolverData<GatewayContext>) => {
+        if (!instances.has(cls)) {
+          if (!services) throw new Error('schema built without services cannot execute resolvers');
+          instances.set(cls, new cls(services));
+        }
+        return instances.get(cls);
+      },
+    },
+  });
+  return applyOneOf(schema);
+}

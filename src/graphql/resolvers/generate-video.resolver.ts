@@ -1,0 +1,51 @@
+import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
+import { InvalidGenerationError } from '../../services/generation-errors';
+import { UpstreamRequestError } from '../../upstream/upstream-error';
+import type { GatewayContext } from '../context';
+import { GenerateVideoInput, toGenerationRequest } from '../inputs/generate-video.input';
+import type { GatewayServices } from '../services';
+import { GenerateVideoSuccess } from '../types/generate-video-success.type';
+import { InvalidInputError } from '../types/invalid-input-error.type';
+import { RateLimitedError } from '../types/rate-limited-error.type';
+import { UpstreamError } from '../types/upstream-error.type';
+import { GenerateVideoResult } from '../unions/generate-video-result.union';
+
+@Resolver()
+export class GenerateVideoResolver {
+  constructor(private readonly services: GatewayServices) {}
+
+  @Mutation(() => GenerateVideoResult, {
+    description: 'Submits a generation. Input is fully validated before anything is sent upstream (and charged).',
+  })
+  async generateVideo(
+    @Arg('input', () => GenerateVideoInput) input: GenerateVideoInput,
+    @Arg('idempotencyKey', () => String, { nullable: true })
+    _idempotencyKey: string | undefined,
+    @Ctx() { viewer }: GatewayContext,
+  ): Promise<typeof GenerateVideoResult> {
+    try {
+      const submitted = await this.services.generation.submit(viewer.clientId, toGenerationRequest(input));
+      return new GenerateVideoSuccess(submitted);
+    } catch (error) {
+      return toProblem(error);
+    }
+  }
+}
+
+/** Expected failures become union members; anything else stays an (masked) GraphQL error. */
+function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimitedError {
+  if (error instanceof InvalidGenerationError) {
+    return new InvalidInputError({ message: error.message, issues: error.issues });
+  }
+  if (error instanceof UpstreamRequestError) {
+    if (error.kind === 'rate_limited') {
+      return new RateLimitedError({
+        code: error.code,
+        message: 'the upstream is rate limiting requests; nothing was submitted',
+        retryAfterSeconds: error.retryAfterSeconds ?? 1,
+      });
+    }
+    return new UpstreamError({ code: error.code, message: error.message, upstreamCode: error.upstreamCode, retryable: error.retryable });
+  }
+  throw error;
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer } from 'ws';
+import type { GatewayContext, Viewer } from '../graphql/context';
+import type { ApiKeyAuthenticator } from './authenticator';
+import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
+import { handleHealthz, handleReadyz } from './health';
+
+/** What the HTTP/WebSocket front needs from the rest of the gateway. */
+export interface GatewayServerOptions {
+  schema: GraphQLSchema;
+  authenticator: ApiKeyAuthenticator;
+  pingStore: () => Promise<void>;
+  logger: Logger;
+  production: boolean;
+  maxBodyBytes: number;
+}
+
+/** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
+export interface RunningGatewayServer {
+  url: string;
+  port: number;
+  httpServer: Server;
+  stop(): Promise<void>;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key>';
+
+/**
+ * One node:http server serving GraphQL over HTTP (Apollo Server) and over WebSocket
+ * (graphql-ws, protocol `graphql-transport-ws`) on the same path and port, plus /healthz
+ * and /readyz. Apollo's drain plugin and a ws-dispose plugin make shutdown graceful.
+ */
+export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
+  const { schema, authenticator, logger } = options;
+  const httpServer = createServer();
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
+    {
+      schema,
+      onConnect: (ctx) => {
+        const viewer = authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
+        ctx.extra.viewer = viewer;
+        return true;
+      },
+      context: (ctx): GatewayContext => ({ viewer: ctx.extra.viewer as Viewer, requestId: randomUUID() }),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !options.production,
+    includeStacktraceInErrorResponses: !options.production,
+    hideSchemaDetailsFromClientErrors: options.production,
+    formatError: (formatted, error) => maskError(formatted, error, options.production, logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  const buildContext = async (request: IncomingMessage): Promise<GatewayContext> => {
+    const viewer = authenticator.authenticate(request.headers.authorization);
+    if (!viewer) {
+      throw new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+    const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 100) : randomUUID();
+    return { viewer, requestId };
+  };
+  const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes });
+
+  httpServer.on('request', (request, response) => {
+    const url = request.url ?? '/';
+    const queryAt = url.indexOf('?');
+    const path = queryAt === -1 ? url : url.slice(0, queryAt);
+    const search = queryAt === -1 ? '' : url.slice(queryAt);
+    const route = async (): Promise<void> => {
+      if (path === GRAPHQL_PATH) return graphqlHandler(request, response, search);
+      if (path === '/healthz' && request.method === 'GET') return handleHealthz(response);
+      if (path === '/readyz' && request.method === 'GET') return handleReadyz(response, options.pingStore);
+      sendJson(response, 404, { error: 'not found' });
+    };
+    route().catch((error: unknown) => {
+      logger.error({ err: error, path }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else response.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
+    port,
+    httpServer,
+    stop: () => (stopping ??= apollo.stop()),
+  };
+}
+
+/**
+ * Expected errors (those with a code other than INTERNAL_SERVER_ERROR) pass through; in
+ * production anything unexpected is reduced to a generic message with no stack, and the
+ * full error goes to the log.
+ */
+function maskError(formatted: GraphQLFormattedError, error: unknown, production: boolean, logger: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code;
+  if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  logger.error({ err: error, path: formatted.path }, 'unexpected GraphQL error');
+  if (!production) return formatted;
+  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}

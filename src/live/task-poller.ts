@@ -1,0 +1,197 @@
+import { bulkhead, type BulkheadPolicy } from 'cockatiel';
+import type { Logger } from 'pino';
+import { applyObservation, expireTask, failTask } from '../domain/apply-snapshot';
+import { isTerminal } from '../domain/task-status';
+import type { VideoTask } from '../domain/video-task';
+import type { TaskRepository } from '../store/task-repository';
+import { UpstreamErrorCode } from '../upstream/error-codes';
+import type { UpstreamApi } from '../upstream/upstream-api';
+import { UpstreamRequestError } from '../upstream/upstream-error';
+
+/** Timing and concurrency of {@link TaskPoller}. */
+export interface TaskPollerOptions {
+  tasks: TaskRepository;
+  upstream: UpstreamApi;
+  logger: Logger;
+  /** First read after submission, and the floor of the backoff. */
+  minIntervalMs: number;
+  /** Ceiling of the backoff while nothing changes. */
+  maxIntervalMs: number;
+  /** Upstream status reads in flight at once, across all tasks. */
+  concurrency: number;
+  /** Consecutive upstream 404s before a known task is declared lost. */
+  notFoundConfirmations?: number;
+  now?: () => number;
+  /** Called with every stored change (subscriptions hook in here). */
+  onChange?: (task: VideoTask) => void;
+}
+
+interface Watch {
+  timer: NodeJS.Timeout | undefined;
+  /** Reads since the last change: drives the backoff. */
+  quietReads: number;
+  notFound: number;
+  inFlight: boolean;
+}
+
+/**
+ * Keeps every non-terminal task in step with the upstream. One timer per watched task,
+ * at most one status read in flight per task, a global cap on reads in flight, backoff
+ * with jitter while a task is quiet, and a pause for the upstream's Retry-After on 429.
+ * Terminal tasks are dropped and never read again. `start()` resumes every active task
+ * from the store, so a restart loses nothing.
+ */
+export class TaskPoller {
+  private readonly watches = new Map<string, Watch>();
+  private readonly limiter: BulkheadPolicy;
+  private readonly now: () => number;
+  private pausedUntil = 0;
+  private stopped = false;
+
+  constructor(private readonly options: TaskPollerOptions) {
+    this.limiter = bulkhead(options.concurrency, Number.MAX_SAFE_INTEGER);
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Resumes every task the store lists as active. */
+  async start(): Promise<void> {
+    const ids = await this.options.tasks.listActive();
+    for (const id of ids) this.watch(id);
+    this.options.logger.info({ resumed: ids.length }, 'poller started');
+  }
+
+  /** Starts following a task (no-op when already followed). */
+  watch(taskId: string): void {
+    if (this.stopped || this.watches.has(taskId)) return;
+    const watch: Watch = { timer: undefined, quietReads: 0, notFound: 0, inFlight: false };
+    this.watches.set(taskId, watch);
+    this.schedule(taskId, watch, this.options.minIntervalMs);
+  }
+
+  /** Number of tasks being followed. */
+  get size(): number {
+    return this.watches.size;
+  }
+
+  /** Stops all timers; reads in flight finish but schedule nothing. */
+  stop(): void {
+    this.stopped = true;
+    for (const watch of this.watches.values()) clearTimeout(watch.timer);
+    this.watches.clear();
+  }
+
+  private schedule(taskId: string, watch: Watch, delayMs: number): void {
+    if (this.stopped) return;
+    clearTimeout(watch.timer);
+    const wait = Math.max(delayMs, this.pausedUntil - this.now());
+    watch.timer = setTimeout(() => void this.poll(taskId, watch), wait);
+  }
+
+  /** Exponential backoff from min to max with ±20% jitter, so tasks don't poll in lockstep. */
+  private nextDelay(watch: Watch): number {
+    const { minIntervalMs, maxIntervalMs } = this.options;
+    const base = Math.min(maxIntervalMs, minIntervalMs * 2 ** Math.min(watch.quietReads, 20));
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  }
+
+  private async poll(taskId: string, watch: Watch): Promise<void> {
+    if (this.stopped || watch.inFlight) return;
+    watch.inFlight = true;
+    try {
+      const task = await this.options.tasks.get(taskId);
+      if (!task || isTerminal(task.status)) {
+        this.unwatch(taskId);
+        return;
+      }
+      const next = await this.limiter.execute(() => this.readOnce(task, watch));
+      if (next && isTerminal(next.status)) {
+        this.unwatch(taskId);
+        return;
+      }
+      this.schedule(taskId, watch, this.nextDelay(watch));
+    } catch (error) {
+      this.options.logger.error({ err: error, taskId }, 'poll failed');
+      watch.quietReads += 1;
+      this.schedule(taskId, watch, this.nextDelay(watch));
+    } finally {
+      watch.inFlight = false;
+    }
+  }
+
+  /** One status read and its consequences; returns the stored task after it. */
+  private async readOnce(task: VideoTask, watch: Watch): Promise<VideoTask | undefined> {
+    const nowMs = this.now();
+    const nowIso = new Date(nowMs).toISOString();
+    const pastExpiry = nowMs >= Date.parse(task.expiresAt);
+    try {
+      const snapshot = await this.options.upstream.getTask(task.upstreamTaskId);
+      watch.notFound = 0;
+      const stored = await this.store(task.id, (current) => applyObservation(current, snapshot, nowIso), watch);
+      if (pastExpiry && stored && !isTerminal(stored.status)) return this.expire(task.id, nowIso, watch);
+      return stored;
+    } catch (error) {
+      if (!(error instanceof UpstreamRequestError)) throw error;
+      if (error.kind === 'rate_limited') {
+        // Everyone waits: hammering a rate-limited upstream only extends the limit.
+        this.pausedUntil = Math.max(this.pausedUntil, nowMs + (error.retryAfterSeconds ?? 1) * 1000);
+        this.options.logger.warn({ retryAfterSeconds: error.retryAfterSeconds }, 'upstream rate limit: polling paused');
+      } else if (error.httpStatus === 404) {
+        watch.notFound += 1;
+        if (watch.notFound >= (this.options.notFoundConfirmations ?? 3)) {
+          return this.store(
+            task.id,
+            (current) =>
+              failTask(current, nowIso, {
+                code: UpstreamErrorCode.NOT_FOUND,
+                upstreamCode: error.upstreamCode,
+                message: 'the upstream no longer knows this task',
+                retryable: true,
+              }),
+            watch,
+          );
+        }
+      } else {
+        this.options.logger.warn({ taskId: task.id, code: error.code, message: error.message }, 'status read failed');
+      }
+      watch.quietReads += 1;
+      if (pastExpiry) return this.expire(task.id, nowIso, watch);
+      return task;
+    }
+  }
+
+  private expire(taskId: string, nowIso: string, watch: Watch): Promise<VideoTask | undefined> {
+    return this.store(
+      taskId,
+      (current) =>
+        expireTask(current, nowIso, {
+          code: UpstreamErrorCode.TASK_EXPIRED,
+          upstreamCode: null,
+          message: 'the task did not finish before its execution deadline (expiresAt)',
+          retryable: true,
+        }),
+      watch,
+    );
+  }
+
+  private async store(taskId: string, change: (current: VideoTask) => VideoTask | null, watch: Watch): Promise<VideoTask | undefined> {
+    let changed = false;
+    const stored = await this.options.tasks.update(taskId, (current) => {
+      const next = change(current);
+      changed = next !== null;
+      return next;
+    });
+    if (changed && stored) {
+      watch.quietReads = 0;
+      this.options.onChange?.(stored);
+    } else {
+      watch.quietReads += 1;
+    }
+    return stored;
+  }
+
+  private unwatch(taskId: string): void {
+    const watch = this.watches.get(taskId);
+    if (watch) clearTimeout(watch.timer);
+    this.watches.delete(taskId);
+  }
+}

@@ -1,0 +1,72 @@
+import 'reflect-metadata';
+import { loadConfig, ConfigError } from './config/config';
+import { startGateway, type UpstreamTarget } from './gateway';
+import { createLogger } from './logger';
+import { startSimulator } from './simulator';
+
+/**
+ * Entry point: configuration from the environment, the embedded simulator when no upstream
+ * key is set, the gateway, and a graceful shutdown on SIGTERM/SIGINT.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+
+  let upstream: UpstreamTarget;
+  let stopSimulator: (() => Promise<void>) | undefined;
+  if (config.upstream.apiKey && config.upstream.baseUrl) {
+    upstream = { baseUrl: config.upstream.baseUrl, apiKey: config.upstream.apiKey };
+    logger.info({ baseUrl: config.upstream.baseUrl }, 'using the real Spark Dance API');
+  } else {
+    const simulatorKey = 'embedded-simulator';
+    const simulator = await startSimulator({
+      host: '127.0.0.1',
+      port: 0,
+      apiKey: simulatorKey,
+      queueMs: config.simulator.queueMs,
+      runMs: config.simulator.runMs,
+      logger: logger.child({ component: 'simulator' }),
+    });
+    upstream = { baseUrl: simulator.url, apiKey: simulatorKey };
+    stopSimulator = () => simulator.stop();
+    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, videos are not real');
+  }
+
+  const gateway = await startGateway(config, upstream, logger);
+
+  let shuttingDown = false;
+  const shutdown = (signal: string): void => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, 15_000);
+    forced.unref();
+    gateway
+      .stop()
+      .then(() => stopSimulator?.())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { GenerationRequest } from '../domain/generation-request';
+import { VideoTaskStatus } from '../domain/task-status';
+import type { VideoTask } from '../domain/video-task';
+import { validateGenerationRequest } from '../domain/validation/validate-generation';
+import type { TaskRepository } from '../store/task-repository';
+import type { UpstreamApi } from '../upstream/upstream-api';
+import { InvalidGenerationError } from './generation-errors';
+
+/** A submission the upstream accepted. */
+export interface SubmittedGeneration {
+  task: VideoTask;
+  warnings: string[];
+  replayed: boolean;
+}
+
+/** Collaborators of {@link GenerationService}. */
+export interface GenerationServiceDeps {
+  tasks: TaskRepository;
+  upstream: UpstreamApi;
+  /** Told about every new task so it gets followed to its end. */
+  watch: (taskId: string) => void;
+  logger: Logger;
+  now?: () => number;
+  newTaskId?: () => string;
+}
+
+/** Prefix of task ids, so `node(id)` can tell a task id from anything else. */
+export const TASK_ID_PREFIX = 'vt_';
+
+/**
+ * Submits generations: validate everything first (so bad input never costs money), create
+ * upstream exactly once, store the task, and hand it to the poller. Throws
+ * `InvalidGenerationError` or `UpstreamRequestError`; the GraphQL layer turns those into
+ * typed results.
+ */
+export class GenerationService {
+  private readonly now: () => number;
+  private readonly newTaskId: () => string;
+
+  constructor(private readonly deps: GenerationServiceDeps) {
+    this.now = deps.now ?? Date.now;
+    this.newTaskId = deps.newTaskId ?? (() => `${TASK_ID_PREFIX}${randomUUID()}`);
+  }
+
+  async submit(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
+    const validation = validateGenerationRequest(request);
+    if (!validation.ok) throw new InvalidGenerationError(validation.issues);
+    const generation = validation.value;
+
+    const created = await this.deps.upstream.createTask(generation);
+    const createdAtMs = this.now();
+    const createdAt = new Date(createdAtMs).toISOString();
+    const task: VideoTask = {
+      id: this.newTaskId(),
+      clientId,
+      revision: 1,
+      upstreamTaskId: created.upstreamTaskId,
+      model: generation.model,
+      mode: generation.mode,
+      status: VideoTaskStatus.QUEUED,
+      prompt: generation.prompt,
+      images: generation.images.map((image) => image.facts),
+      options: generation.options,
+      createdAt,
+      updatedAt: createdAt,
+      finishedAt: null,
+      expiresAt: new Date(createdAtMs + generation.options.executionExpiresAfter * 1000).toISOString(),
+      videos: [],
+      lastFrameUrl: null,
+      usage: null,
+      error: null,
+    };
+    try {
+      await this.deps.tasks.insert(task);
+    } catch (error) {
+      // The upstream task exists and may be billed: make it findable by hand.
+      this.deps.logger.error({ err: error, clientId, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
+      throw error;
+    }
+    this.deps.watch(task.id);
+    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
+    return { task, warnings: generation.warnings, replayed: false };
+  }
+}

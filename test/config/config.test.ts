@@ -1,0 +1,60 @@
+import { ConfigError, loadConfig, parseApiKeys } from '../../src/config/config';
+
+describe('loadConfig', () => {
+  it('has documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      host: '0.0.0.0',
+      storeUrl: 'sqlite://./data/gateway.sqlite',
+      production: false,
+      maxBodyBytes: 170 * 1024 * 1024,
+      upstream: { apiKey: undefined, baseUrl: undefined, createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 30000 },
+      poll: { minIntervalMs: 2000, maxIntervalMs: 15000 },
+    });
+    expect(config.apiKeys.size).toBe(0);
+  });
+
+  it('reports every problem at once, without echoing secrets', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', POLL_MIN_INTERVAL_MS: '5000', POLL_MAX_INTERVAL_MS: '100', SPARK_DANCE_API_KEY: 'sk-secret', GATEWAY_API_KEYS: 'lonely-secret' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/PORT/);
+    expect(message).toMatch(/POLL_MAX_INTERVAL_MS/);
+    expect(message).toMatch(/SPARK_DANCE_BASE_URL/);
+    expect(message).toMatch(/GATEWAY_API_KEYS entry #1/);
+    expect(message).not.toContain('sk-secret');
+    expect(message).not.toContain('lonely-secret');
+  });
+
+  it('refuses to start in production without API keys', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/GATEWAY_API_KEYS: required/);
+    expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c' }).production).toBe(true);
+  });
+
+  it('needs an http(s) base URL with an API key', () => {
+    expect(() => loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'ftp://x' })).toThrow(ConfigError);
+    expect(loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' }).upstream.baseUrl).toBe('https://api.example.com');
+  });
+});
+
+describe('parseApiKeys', () => {
+  it('reads key:client and key:client:admin entries', () => {
+    const { keys, problems } = parseApiKeys(' a:alice , b:bob:admin ,');
+    expect(problems).toEqual([]);
+    expect(keys.get('a')).toEqual({ clientId: 'alice', admin: false });
+    expect(keys.get('b')).toEqual({ clientId: 'bob', admin: true });
+  });
+
+  it('refuses malformed and repeated entries', () => {
+    expect(parseApiKeys('a').problems).toHaveLength(1);
+    expect(parseApiKeys('a:b:root').problems).toHaveLength(1);
+    expect(parseApiKeys('a:b:admin:x').problems).toHaveLength(1);
+    expect(parseApiKeys('a:b,a:c').problems).toEqual(['GATEWAY_API_KEYS entry #2 repeats a key']);
+  });
+});
