@@ -60,6 +60,9 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
+    // main.ts owns shutdown (HTTP, poller, store, simulator in order); Apollo's own signal
+    // handlers would race it.
+    stopOnTerminationSignals: false,
     introspection: !options.production,
     includeStacktraceInErrorResponses: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,
