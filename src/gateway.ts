@@ -3,7 +3,11 @@ import type { GatewayConfig } from './config/config';
 import { buildGatewaySchema } from './graphql/build-schema';
 import { ApiKeyAuthenticator } from './http/authenticator';
 import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
+import { CallbackTokens } from './live/callback-tokens';
+import { createTaskEvents } from './live/task-events';
 import { TaskPoller } from './live/task-poller';
+import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
+import { TaskUpdatesService } from './services/task-updates-service';
 import { GenerationService } from './services/generation-service';
 import { TaskQueryService } from './services/task-query-service';
 import { openStore, type GatewayStore } from './store/open-store';
@@ -43,21 +47,52 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     timeoutMs: config.upstream.timeoutMs,
     logger,
   });
+  const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
+  const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
     tasks: store.tasks,
     upstream,
     logger: logger.child({ component: 'poller' }),
     minIntervalMs: config.poll.minIntervalMs,
     maxIntervalMs: config.poll.maxIntervalMs,
+    flexMaxIntervalMs: config.poll.flexMaxIntervalMs,
+    callbacks: callbacksOn ? { safetyIntervalMs: config.poll.callbackSafetyIntervalMs } : undefined,
     concurrency: config.poll.concurrency,
+    onChange: (task) => events.publish(task),
   });
-  const generation = new GenerationService({ tasks: store.tasks, upstream, watch: (id) => poller.watch(id), logger });
-  const schema = buildGatewaySchema({ generation, taskQueries: new TaskQueryService(store.tasks) });
+  const tokens = new CallbackTokens(config.callbacks.secret);
+  if (callbacksOn && !config.callbacks.secret) {
+    logger.warn('CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)');
+  }
+  const generation = new GenerationService({
+    tasks: store.tasks,
+    upstream,
+    watch: (id) => poller.watch(id),
+    onCreated: (task) => events.publish(task),
+    callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
+    logger,
+  });
+  const taskQueries = new TaskQueryService(store.tasks);
+  const liveUpdates = new TaskUpdatesService(taskQueries, events);
+  const schema = buildGatewaySchema({ generation, taskQueries }, events.pubSub);
+  const webhook = callbacksOn
+    ? createSparkDanceWebhookHandler({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id), logger: logger.child({ component: 'webhook' }) })
+    : undefined;
 
   let server: RunningGatewayServer;
   try {
     server = await startGatewayServer(
-      { schema, authenticator, pingStore: () => store.ping(), logger, production: config.production, maxBodyBytes: config.maxBodyBytes },
+      {
+        schema,
+        authenticator,
+        pingStore: () => store.ping(),
+        logger,
+        production: config.production,
+        maxBodyBytes: config.maxBodyBytes,
+        liveUpdates,
+        websocket: config.websocket,
+        webhook,
+      },
       { port: config.port, host: config.host },
     );
     await poller.start();

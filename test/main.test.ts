@@ -5,6 +5,7 @@ import { startSimulator, type RunningSimulator } from '../src/simulator';
 import { GENERATE } from './support/gateway-harness';
 import { spawnGateway, type GatewayProcess } from './support/gateway-process';
 import { waitFor } from './support/wait-for';
+import { subscribe, wsClient } from './support/ws-client';
 
 /** The real entry point in a child process: start-up, graceful SIGTERM, and a hard kill that loses nothing. */
 describe('main.ts', () => {
@@ -57,7 +58,7 @@ describe('main.ts', () => {
     });
     afterAll(() => sim.stop());
 
-    it('loses no task across a hard kill (SIGKILL) and never logs the upstream key', async () => {
+    it('loses no task across a hard kill (SIGKILL): a resubscribing client gets the end; the upstream key is never logged', async () => {
       const store = tempStore();
       const env = { STORE_URL: store, SPARK_DANCE_API_KEY: upstreamKey, SPARK_DANCE_BASE_URL: sim.url };
       const first = start(env);
@@ -75,10 +76,18 @@ describe('main.ts', () => {
       const second = start(env);
       const secondUrl = await urlOf(second);
       expect((await second.waitForLog((l) => l.msg === 'poller started')).resumed).toBe(2);
-      sim.control.complete(upstreamIds[0]!);
-      sim.control.fail(upstreamIds[1]!);
+      // A client that lost its socket with the old process simply resubscribes.
+      const client = wsClient(secondUrl, 'Bearer main-key');
+      try {
+        const resubscribed = subscribe<{ videoTaskUpdated: { status: string } }>(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }', { id: ids[0] });
+        await resubscribed.received(1);
+        sim.control.complete(upstreamIds[0]!);
+        sim.control.fail(upstreamIds[1]!);
+        expect((await resubscribed.completed).map((e) => e.videoTaskUpdated.status)).toEqual(['QUEUED', 'SUCCEEDED']);
+      } finally {
+        await client.dispose();
+      }
       const status = (id: string) => gql(secondUrl, 'query($id: ID!) { videoTask(id: $id) { status } }', { id });
-      await waitFor(() => status(ids[0]!), (r) => r.data?.videoTask?.status === 'SUCCEEDED', { what: 'first task' });
       await waitFor(() => status(ids[1]!), (r) => r.data?.videoTask?.status === 'FAILED', { what: 'second task' });
       second.child.kill('SIGTERM');
       await second.exited;

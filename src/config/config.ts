@@ -27,7 +27,19 @@ export interface GatewayConfig {
   maxBodyBytes: number;
   /** Bearer key -> client. Empty means "no keys configured". */
   apiKeys: Map<string, ApiClient>;
-  poll: { minIntervalMs: number; maxIntervalMs: number; concurrency: number };
+  poll: {
+    minIntervalMs: number;
+    maxIntervalMs: number;
+    /** Ceiling for FLEX tasks, which may legitimately take hours. */
+    flexMaxIntervalMs: number;
+    /** With callbacks on: the safety read interval after the first read. */
+    callbackSafetyIntervalMs: number;
+    concurrency: number;
+  };
+  /** Upstream callbacks; `publicBaseUrl` unset = callbacks off (polling only). */
+  callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
+  /** graphql-ws: time allowed for `connection_init`, and the ping interval. */
+  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number };
   simulator: { queueMs: number; runMs: number };
 }
 
@@ -78,6 +90,12 @@ const envSchema = z
     POLL_MIN_INTERVAL_MS: intFrom(2000, 10),
     POLL_MAX_INTERVAL_MS: intFrom(15000, 10),
     POLL_CONCURRENCY: intFrom(8, 1, 1000),
+    POLL_FLEX_MAX_INTERVAL_MS: intFrom(120000, 10),
+    POLL_CALLBACK_SAFETY_INTERVAL_MS: intFrom(60000, 10),
+    PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    CALLBACK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    WS_CONNECTION_INIT_TIMEOUT_MS: intFrom(5000, 100),
+    WS_KEEPALIVE_MS: intFrom(12000, 0),
     SIMULATOR_QUEUE_MS: intFrom(2000, 0),
     SIMULATOR_RUN_MS: intFrom(8000, 0),
   })
@@ -153,7 +171,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeUrl: e.STORE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     apiKeys: apiKeys.keys,
-    poll: { minIntervalMs: e.POLL_MIN_INTERVAL_MS, maxIntervalMs: e.POLL_MAX_INTERVAL_MS, concurrency: e.POLL_CONCURRENCY },
+    poll: {
+      minIntervalMs: e.POLL_MIN_INTERVAL_MS,
+      maxIntervalMs: e.POLL_MAX_INTERVAL_MS,
+      flexMaxIntervalMs: Math.max(e.POLL_FLEX_MAX_INTERVAL_MS, e.POLL_MAX_INTERVAL_MS),
+      callbackSafetyIntervalMs: e.POLL_CALLBACK_SAFETY_INTERVAL_MS,
+      concurrency: e.POLL_CONCURRENCY,
+    },
+    callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
+    websocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS, keepAliveMs: e.WS_KEEPALIVE_MS },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
   };
 }

@@ -1,24 +1,28 @@
 import 'reflect-metadata';
+import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
-import { buildSchemaSync, type ResolverData } from 'type-graphql';
+import { buildSchemaSync, type PubSub, type ResolverData } from 'type-graphql';
 import type { GatewayContext } from './context';
 import { applyOneOf } from './one-of';
 import { FrameCountResolver } from './resolvers/frame-count.resolver';
 import { GenerateVideoResolver } from './resolvers/generate-video.resolver';
+import { VideoTaskUpdatesResolver } from './resolvers/video-task-updates.resolver';
 import { VideoTaskResolver } from './resolvers/video-task.resolver';
 import type { GatewayServices } from './services';
 
-const RESOLVERS = [VideoTaskResolver, GenerateVideoResolver, FrameCountResolver] as const;
+const RESOLVERS = [VideoTaskResolver, GenerateVideoResolver, FrameCountResolver, VideoTaskUpdatesResolver] as const;
 
 /**
  * The executable schema. Resolvers are built once with the services injected through the
  * container. Pass no services to build the schema for printing only.
  */
-export function buildGatewaySchema(services?: GatewayServices): GraphQLSchema {
+export function buildGatewaySchema(services?: GatewayServices, pubSub: PubSub = createPubSub()): GraphQLSchema {
   const instances = new Map<Function, unknown>();
   const schema = buildSchemaSync({
     resolvers: RESOLVERS,
     validate: false, // the domain validates and reports every issue as a typed result
+    // Required by type-graphql for subscriptions, although ours bring their own `subscribe`.
+    pubSub,
     container: {
       get: (cls: new (services: GatewayServices) => unknown, _data: ResolverData<GatewayContext>) => {
         if (!instances.has(cls)) {

@@ -1,3 +1,5 @@
+import type { TaskUpdatesService } from '../services/task-updates-service';
+
 /** Who is calling: resolved from the bearer credential before any resolver runs. */
 export interface Viewer {
   clientId: string;
@@ -8,4 +10,9 @@ export interface Viewer {
 export interface GatewayContext {
   viewer: Viewer;
   requestId: string;
+  /**
+   * type-graphql's `@Subscription({ subscribe })` functions cannot reach the resolver
+   * container, so the one service they need travels here.
+   */
+  liveUpdates: TaskUpdatesService;
 }

@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, print, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { GatewayContext, Viewer } from '../graphql/context';
+import { SharedSubscriptions } from '../live/shared-subscriptions';
+import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { ApiKeyAuthenticator } from './authenticator';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
 import { handleHealthz, handleReadyz } from './health';
+import { WEBHOOK_PATH_PREFIX } from './spark-dance-webhook';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
 export interface GatewayServerOptions {
@@ -21,6 +24,10 @@ export interface GatewayServerOptions {
   logger: Logger;
   production: boolean;
   maxBodyBytes: number;
+  liveUpdates: TaskUpdatesService;
+  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number };
+  /** Serves `POST /webhooks/spark-dance/{token}` when callbacks are on. */
+  webhook?: (request: IncomingMessage, response: ServerResponse, token: string) => Promise<void>;
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -28,6 +35,8 @@ export interface RunningGatewayServer {
   url: string;
   port: number;
   httpServer: Server;
+  /** Distinct subscription executions running now (identical subscriptions share one). */
+  sharedSubscriptions(): number;
   stop(): Promise<void>;
 }
 
@@ -44,18 +53,31 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   const { schema, authenticator, logger } = options;
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const shared = new SharedSubscriptions({
+    replayLatest: (args) => LIVE_STATE_FIELDS.has(rootFieldName(args) ?? ''),
+    onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
+  });
   const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
     {
       schema,
+      connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
       onConnect: (ctx) => {
         const viewer = authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
         ctx.extra.viewer = viewer;
         return true;
       },
-      context: (ctx): GatewayContext => ({ viewer: ctx.extra.viewer as Viewer, requestId: randomUUID() }),
+      context: (ctx): GatewayContext => ({ viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates }),
+      // Identical subscriptions of one viewer share one execution (see SharedSubscriptions).
+      subscribe: (args) => {
+        const { viewer } = args.contextValue as GatewayContext;
+        const query = args.document.loc?.source.body ?? print(args.document);
+        const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
+        return shared.subscribe(key, args);
+      },
     },
     wsServer,
+    options.websocket.keepAliveMs,
   );
 
   const apollo = new ApolloServer<GatewayContext>({
@@ -81,7 +103,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       throw new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
     const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 100) : randomUUID();
-    return { viewer, requestId };
+    return { viewer, requestId, liveUpdates: options.liveUpdates };
   };
   const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes });
 
@@ -94,6 +116,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       if (path === GRAPHQL_PATH) return graphqlHandler(request, response, search);
       if (path === '/healthz' && request.method === 'GET') return handleHealthz(response);
       if (path === '/readyz' && request.method === 'GET') return handleReadyz(response, options.pingStore);
+      if (options.webhook && path.startsWith(WEBHOOK_PATH_PREFIX)) return options.webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
       sendJson(response, 404, { error: 'not found' });
     };
     route().catch((error: unknown) => {
@@ -117,8 +140,18 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
     port,
     httpServer,
+    sharedSubscriptions: () => shared.size,
     stop: () => (stopping ??= apollo.stop()),
   };
+}
+
+/** Subscriptions that are live views of state ("current state, then changes"), not event streams. */
+const LIVE_STATE_FIELDS = new Set(['videoTaskUpdated']);
+
+function rootFieldName(args: ExecutionArgs): string | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  const first = operation?.selectionSet.selections[0];
+  return first?.kind === 'Field' ? first.name.value : undefined;
 }
 
 /**

@@ -7,16 +7,13 @@ import type { TaskRepository } from '../store/task-repository';
 import { UpstreamErrorCode } from '../upstream/error-codes';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
+import { nextPollDelay, type PollScheduleOptions } from './poll-schedule';
 
-/** Timing and concurrency of {@link TaskPoller}. */
-export interface TaskPollerOptions {
+/** Timing and concurrency of {@link TaskPoller}; the schedule itself is {@link nextPollDelay}. */
+export interface TaskPollerOptions extends PollScheduleOptions {
   tasks: TaskRepository;
   upstream: UpstreamApi;
   logger: Logger;
-  /** First read after submission, and the floor of the backoff. */
-  minIntervalMs: number;
-  /** Ceiling of the backoff while nothing changes. */
-  maxIntervalMs: number;
   /** Upstream status reads in flight at once, across all tasks. */
   concurrency: number;
   /** Consecutive upstream 404s before a known task is declared lost. */
@@ -30,14 +27,20 @@ interface Watch {
   timer: NodeJS.Timeout | undefined;
   /** Reads since the last change: drives the backoff. */
   quietReads: number;
+  /** Reads so far: with callbacks on, only the first is scheduled early. */
+  reads: number;
   notFound: number;
   inFlight: boolean;
+  /** A refresh was asked for while a read was in flight: read once more right after it. */
+  again: boolean;
 }
 
 /**
  * Keeps every non-terminal task in step with the upstream. One timer per watched task,
- * at most one status read in flight per task, a global cap on reads in flight, backoff
- * with jitter while a task is quiet, and a pause for the upstream's Retry-After on 429.
+ * at most one status read in flight per task (single flight, whatever the number of
+ * subscribers, queries or callbacks), a global cap on reads in flight, backoff with jitter
+ * while a task is quiet (further for FLEX), a long safety interval instead when callbacks
+ * are on, and a pause for the upstream's Retry-After on 429.
  * Terminal tasks are dropped and never read again. `start()` resumes every active task
  * from the store, so a restart loses nothing.
  */
@@ -63,9 +66,29 @@ export class TaskPoller {
   /** Starts following a task (no-op when already followed). */
   watch(taskId: string): void {
     if (this.stopped || this.watches.has(taskId)) return;
-    const watch: Watch = { timer: undefined, quietReads: 0, notFound: 0, inFlight: false };
+    const watch: Watch = { timer: undefined, quietReads: 0, reads: 0, notFound: 0, inFlight: false, again: false };
     this.watches.set(taskId, watch);
     this.schedule(taskId, watch, this.options.minIntervalMs);
+  }
+
+  /**
+   * Reads a task as soon as possible (an upstream callback said it changed). Joins a read in
+   * flight rather than starting a second one: that read is followed by one more, since it may
+   * have started before the change. Starts following a task that was not followed.
+   */
+  refreshNow(taskId: string): void {
+    if (this.stopped) return;
+    const watch = this.watches.get(taskId);
+    if (!watch) {
+      this.watch(taskId);
+      this.refreshNow(taskId);
+      return;
+    }
+    if (watch.inFlight) {
+      watch.again = true;
+      return;
+    }
+    this.schedule(taskId, watch, 0);
   }
 
   /** Number of tasks being followed. */
@@ -87,13 +110,6 @@ export class TaskPoller {
     watch.timer = setTimeout(() => void this.poll(taskId, watch), wait);
   }
 
-  /** Exponential backoff from min to max with ±20% jitter, so tasks don't poll in lockstep. */
-  private nextDelay(watch: Watch): number {
-    const { minIntervalMs, maxIntervalMs } = this.options;
-    const base = Math.min(maxIntervalMs, minIntervalMs * 2 ** Math.min(watch.quietReads, 20));
-    return Math.round(base * (0.8 + Math.random() * 0.4));
-  }
-
   private async poll(taskId: string, watch: Watch): Promise<void> {
     if (this.stopped || watch.inFlight) return;
     watch.inFlight = true;
@@ -104,17 +120,19 @@ export class TaskPoller {
         return;
       }
       const next = await this.limiter.execute(() => this.readOnce(task, watch));
+      watch.reads += 1;
       if (next && isTerminal(next.status)) {
         this.unwatch(taskId);
         return;
       }
-      this.schedule(taskId, watch, this.nextDelay(watch));
+      this.schedule(taskId, watch, watch.again ? 0 : nextPollDelay({ serviceTier: (next ?? task).options.serviceTier, reads: watch.reads, quietReads: watch.quietReads }, this.options));
     } catch (error) {
       this.options.logger.error({ err: error, taskId }, 'poll failed');
       watch.quietReads += 1;
-      this.schedule(taskId, watch, this.nextDelay(watch));
+      this.schedule(taskId, watch, this.options.maxIntervalMs);
     } finally {
       watch.inFlight = false;
+      watch.again = false;
     }
   }
 

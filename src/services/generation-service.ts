@@ -21,6 +21,10 @@ export interface GenerationServiceDeps {
   upstream: UpstreamApi;
   /** Told about every new task so it gets followed to its end. */
   watch: (taskId: string) => void;
+  /** Told about every stored new task (subscriptions of the client hear of it). */
+  onCreated?: (task: VideoTask) => void;
+  /** The upstream callback URL for a task, when callbacks are on. */
+  callbackUrlFor?: (taskId: string) => string | undefined;
   logger: Logger;
   now?: () => number;
   newTaskId?: () => string;
@@ -49,11 +53,13 @@ export class GenerationService {
     if (!validation.ok) throw new InvalidGenerationError(validation.issues);
     const generation = validation.value;
 
-    const created = await this.deps.upstream.createTask(generation);
+    // The id exists before the create so the callback URL can name it.
+    const id = this.newTaskId();
+    const created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
     const createdAtMs = this.now();
     const createdAt = new Date(createdAtMs).toISOString();
     const task: VideoTask = {
-      id: this.newTaskId(),
+      id,
       clientId,
       revision: 1,
       upstreamTaskId: created.upstreamTaskId,
@@ -80,6 +86,7 @@ export class GenerationService {
       throw error;
     }
     this.deps.watch(task.id);
+    this.deps.onCreated?.(task);
     this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
     return { task, warnings: generation.warnings, replayed: false };
   }

@@ -25,6 +25,8 @@ export interface SimulatorControl {
   setStatus(id: string, status: SimTaskStatus): WireTask;
   /** The task as a status read would return it, without counting a read. */
   get(id: string): WireTask;
+  /** The `callback_url` the task was created with, or null. */
+  callbackUrl(id: string): string | null;
 }
 
 /** Wires control calls to the task book and the callback notifier. */
@@ -45,5 +47,6 @@ export function createControl(deps: { book: TaskBook; notifier: CallbackNotifier
     expire: (id) => change(id, 'expired'),
     setStatus: (id, status) => change(id, status),
     get: (id) => render(book.require(id)),
+    callbackUrl: (id) => book.require(id).request.callbackUrl,
   };
 }

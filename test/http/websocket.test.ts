@@ -7,7 +7,7 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
   let h: Harness;
   const clients: Client[] = [];
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ env: { WS_CONNECTION_INIT_TIMEOUT_MS: '200' } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
@@ -42,6 +42,14 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
       client.subscribe({ query: '{ nearestFrameCount(seconds: 2.4) { frames } }' }, { next: resolve, error: reject, complete: () => undefined });
     });
     expect(result).toEqual({ data: { nearestFrameCount: { frames: 57 } } });
+  });
+
+  it('closes a socket that never sends connection_init with 4408 after the configured wait', async () => {
+    const socket = new WebSocket(h.gateway.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+    const started = Date.now();
+    const code = await new Promise<number>((resolve) => socket.on('close', (closeCode) => resolve(closeCode)));
+    expect(code).toBe(4408);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
   it.each([['a wrong key', 'Bearer nope'], ['no key', undefined]])('closes the socket with 4403 for %s', async (_name, authorization) => {

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config';
@@ -6,6 +7,15 @@ import { startGateway, type RunningGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
 import { waitFor } from './wait-for';
+
+/** A port nothing listens on right now (the OS picks it), for configs that must name their own port. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 /** Keys every harness gateway accepts: two ordinary clients and an admin. */
 export const KEYS = { alice: 'key-alice', bob: 'key-bob', admin: 'key-admin' } as const;
@@ -35,6 +45,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   store?: 'memory' | 'sqlite';
+  /** Upstream callbacks on: PUBLIC_BASE_URL points at this gateway's own port. */
+  callbacks?: boolean;
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
 }
@@ -43,10 +55,12 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const simulator = await startSimulator({ queueMs: 30, runMs: 60, ...options.simulator, apiKey: SIMULATOR_KEY });
   const dir = options.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gateway-test-')) : undefined;
+  const port = options.callbacks ? await freePort() : 0;
   const env = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(port),
+    ...(options.callbacks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'a-test-secret-of-at-least-32-characters' } : {}),
     LOG_LEVEL: 'silent',
     STORE_URL: dir ? `sqlite://${join(dir, 'gateway.sqlite')}` : 'memory://',
     GATEWAY_API_KEYS: `${KEYS.alice}:alice,${KEYS.bob}:bob,${KEYS.admin}:ops:admin`,

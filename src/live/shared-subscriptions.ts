@@ -1,0 +1,136 @@
+import { subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { eagerStream, type StreamSink } from './eager-stream';
+
+/** What {@link SharedSubscriptions.subscribe} hands to the transport: a stream, or an error result. */
+export type SharedSubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
+
+/** Options of {@link SharedSubscriptions}. */
+export interface SharedSubscriptionsOptions {
+  /**
+   * Whether a subscriber that joins a running execution first gets its latest result. True
+   * for live-state subscriptions ("current state, then changes"), false for event streams.
+   */
+  replayLatest(args: ExecutionArgs): boolean;
+  /** Called when a shared execution fails unexpectedly (its subscribers are ended). */
+  onError?(error: unknown): void;
+}
+
+/**
+ * One execution per distinct subscription, however many subscribers it has (as Hasura
+ * multiplexes live queries): subscribers whose key (operation text, variables, viewer) is the
+ * same share one graphql-js `subscribe()` execution, so each change resolves its selection
+ * set once and every subscriber receives the same result object. Transport-agnostic: the
+ * graphql-ws server calls {@link subscribe} with the key it computes.
+ */
+export class SharedSubscriptions {
+  private readonly executions = new Map<string, Promise<SharedExecution | ExecutionResult>>();
+
+  constructor(private readonly options: SharedSubscriptionsOptions) {}
+
+  /** Number of running shared executions (for tests and metrics). */
+  get size(): number {
+    return this.executions.size;
+  }
+
+  /** Joins (or starts) the execution for `key`; start-up errors come back as a result, unshared. */
+  async subscribe(key: string, args: ExecutionArgs): Promise<SharedSubscriptionResult> {
+    for (;;) {
+      let pending = this.executions.get(key);
+      if (!pending) {
+        pending = this.start(key, args);
+        this.executions.set(key, pending);
+      }
+      const execution = await pending;
+      if (!(execution instanceof SharedExecution)) return execution;
+      // It may have finished while we waited: start a fresh one rather than join a closed stream.
+      if (execution.open) return execution.join();
+      if (this.executions.get(key) === pending) this.executions.delete(key);
+    }
+  }
+
+  private async start(key: string, args: ExecutionArgs): Promise<SharedExecution | ExecutionResult> {
+    let result: Awaited<ReturnType<typeof subscribe>>;
+    try {
+      result = await subscribe(args);
+    } catch (error) {
+      this.executions.delete(key);
+      throw error;
+    }
+    if (!isAsyncIterable(result)) {
+      this.executions.delete(key);
+      return result;
+    }
+    return new SharedExecution(result, this.options.replayLatest(args), (execution) => {
+      const current = this.executions.get(key);
+      if (current) void current.then((value) => value === execution && this.executions.delete(key));
+    }, this.options.onError);
+  }
+}
+
+/** One running graphql-js subscription and the subscribers fed from it. */
+class SharedExecution {
+  private readonly sinks = new Set<StreamSink<ExecutionResult>>();
+  private latest: ExecutionResult | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly source: AsyncGenerator<ExecutionResult, void, void>,
+    private readonly replay: boolean,
+    private readonly onClosed: (execution: SharedExecution) => void,
+    private readonly onError?: (error: unknown) => void,
+  ) {
+    void this.pump();
+  }
+
+  get open(): boolean {
+    return !this.closed;
+  }
+
+  join(): AsyncIterableIterator<ExecutionResult> {
+    return eagerStream<ExecutionResult>((sink) => {
+      if (this.replay && this.latest) sink.next(this.latest);
+      this.sinks.add(sink);
+      return () => {
+        this.sinks.delete(sink);
+        if (this.sinks.size === 0) this.close();
+      };
+    });
+  }
+
+  private async pump(): Promise<void> {
+    try {
+      for (;;) {
+        const { value, done } = await this.source.next();
+        if (done) break;
+        this.latest = value;
+        for (const sink of this.sinks) {
+          try {
+            sink.next(value);
+          } catch {
+            // A consumer that fell too far behind is ended; the others go on.
+            this.sinks.delete(sink);
+            sink.end();
+          }
+        }
+      }
+    } catch (error) {
+      this.onError?.(error);
+    } finally {
+      this.closed = true;
+      this.onClosed(this);
+      for (const sink of this.sinks) sink.end();
+      this.sinks.clear();
+    }
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.onClosed(this);
+    void this.source.return();
+  }
+}
+
+function isAsyncIterable(value: unknown): value is AsyncGenerator<ExecutionResult, void, void> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
