@@ -1,37 +1,77 @@
 import 'reflect-metadata';
+import { freePort } from './free-port';
 import { loadConfig } from '../../src/config/config';
 import { startGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startSimulator } from '../../src/simulator';
 
 /**
- * Benchmark target: simulator + gateway (memory store, production mode) in this process,
- * one finished task stored. Prints one JSON line `{ url, taskId, key }`, then serves until killed.
+ * Benchmark target: simulator + gateway in this process (memory store, production mode),
+ * driven by its parent over IPC. Configuration comes from env:
+ * - BENCH_GATEWAY_ENV: JSON of extra gateway env variables (POLL_*, ...)
+ * - BENCH_SIM_QUEUE_MS / BENCH_SIM_RUN_MS: simulated generation timing
+ * - BENCH_CALLBACKS=1: PUBLIC_BASE_URL points at this gateway (upstream callbacks on)
+ * Prints one JSON line `{ url, key }` when ready. Requests (process.send): see `Request`.
  */
+type Request =
+  | { id: number; type: 'submit'; count: number; prompt?: string }
+  | { id: number; type: 'complete'; upstreamTaskIds: string[] }
+  | { id: number; type: 'stats' }
+  | { id: number; type: 'heap' };
+
 async function main(): Promise<void> {
   const key = 'bench-key';
-  const simulator = await startSimulator({ apiKey: 'sim', queueMs: 0, runMs: 0 });
+  const simulator = await startSimulator({
+    apiKey: 'sim',
+    queueMs: Number(process.env.BENCH_SIM_QUEUE_MS ?? 0),
+    runMs: Number(process.env.BENCH_SIM_RUN_MS ?? 0),
+  });
+  const port = process.env.BENCH_CALLBACKS === '1' ? await freePort() : 0;
   const config = loadConfig({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(port),
     LOG_LEVEL: 'silent',
     STORE_URL: 'memory://',
     GATEWAY_API_KEYS: `${key}:bench`,
-    POLL_MIN_INTERVAL_MS: '10',
-    POLL_MAX_INTERVAL_MS: '50',
+    ...(port ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'bench-secret-bench-secret-bench-secret' } : {}),
+    ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>),
   });
   const gateway = await startGateway(config, { baseUrl: simulator.url, apiKey: 'sim' }, createLogger('silent'));
-  const response = await fetch(gateway.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ query: 'mutation { generateVideo(input: { textToVideo: { prompt: "bench" } }) { ... on GenerateVideoSuccess { task { id } } } }' }),
+
+  const submit = async (prompt: string): Promise<{ id: string; upstreamTaskId: string }> => {
+    const response = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        query: 'mutation($p: String!) { generateVideo(input: { textToVideo: { prompt: $p } }) { ... on GenerateVideoSuccess { task { id upstreamTaskId } } } }',
+        variables: { p: prompt },
+      }),
+    });
+    const body = (await response.json()) as { data: { generateVideo: { task: { id: string; upstreamTaskId: string } } } };
+    return body.data.generateVideo.task;
+  };
+
+  process.on('message', (raw) => {
+    const request = raw as Request;
+    const reply = (result: unknown) => process.send?.({ id: request.id, result });
+    switch (request.type) {
+      case 'submit':
+        void Promise.all(Array.from({ length: request.count }, (_, i) => submit(`${request.prompt ?? 'bench'} ${i}`))).then(reply);
+        return;
+      case 'complete':
+        reply(request.upstreamTaskIds.map((id) => simulator.control.complete(id).status));
+        return;
+      case 'stats':
+        reply({ simulator: simulator.stats(), watched: gateway.poller.size });
+        return;
+      case 'heap':
+        (globalThis as { gc?: () => void }).gc?.();
+        reply(process.memoryUsage());
+        return;
+    }
   });
-  const body = (await response.json()) as { data: { generateVideo: { task: { id: string } } } };
-  const taskId = body.data.generateVideo.task.id;
-  // Wait for the finished state so the benchmark reads a complete task (videos, usage).
-  for (let i = 0; i < 500 && gateway.poller.size > 0; i += 1) await new Promise((r) => setTimeout(r, 10));
-  process.stdout.write(`${JSON.stringify({ url: gateway.url, taskId, key })}\n`);
+  process.stdout.write(`${JSON.stringify({ url: gateway.url, key })}\n`);
 }
 
 void main();

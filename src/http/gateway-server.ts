@@ -9,6 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { GatewayContext, Viewer } from '../graphql/context';
+import { DocumentCache } from '../graphql/document-cache';
 import { SharedSubscriptions } from '../live/shared-subscriptions';
 import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { ApiKeyAuthenticator } from './authenticator';
@@ -53,6 +54,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   const { schema, authenticator, logger } = options;
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  const documents = new DocumentCache(schema);
   const shared = new SharedSubscriptions({
     replayLatest: (args) => LIVE_STATE_FIELDS.has(rootFieldName(args) ?? ''),
     onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
@@ -61,6 +63,12 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     {
       schema,
       connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
+      // Identical operation texts share one parsed and validated document.
+      onSubscribe: (_ctx, _id, payload) => {
+        const prepared = documents.prepare(payload.query);
+        if ('errors' in prepared) return prepared.errors;
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
+      },
       onConnect: (ctx) => {
         const viewer = authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
         if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
@@ -71,6 +79,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       // Identical subscriptions of one viewer share one execution (see SharedSubscriptions).
       subscribe: (args) => {
         const { viewer } = args.contextValue as GatewayContext;
+        // Cached documents are shared objects: their source text identifies the operation.
         const query = args.document.loc?.source.body ?? print(args.document);
         const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
         return shared.subscribe(key, args);

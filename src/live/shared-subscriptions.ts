@@ -1,5 +1,5 @@
 import { subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { eagerStream, type StreamSink } from './eager-stream';
+import { PushIterator } from './push-iterator';
 
 /** What {@link SharedSubscriptions.subscribe} hands to the transport: a stream, or an error result. */
 export type SharedSubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
@@ -69,7 +69,7 @@ export class SharedSubscriptions {
 
 /** One running graphql-js subscription and the subscribers fed from it. */
 class SharedExecution {
-  private readonly sinks = new Set<StreamSink<ExecutionResult>>();
+  private readonly sinks = new Set<PushIterator<ExecutionResult>>();
   private latest: ExecutionResult | undefined;
   private closed = false;
 
@@ -87,14 +87,13 @@ class SharedExecution {
   }
 
   join(): AsyncIterableIterator<ExecutionResult> {
-    return eagerStream<ExecutionResult>((sink) => {
-      if (this.replay && this.latest) sink.next(this.latest);
-      this.sinks.add(sink);
-      return () => {
-        this.sinks.delete(sink);
-        if (this.sinks.size === 0) this.close();
-      };
+    const sink: PushIterator<ExecutionResult> = new PushIterator(() => {
+      this.sinks.delete(sink);
+      if (this.sinks.size === 0) this.close();
     });
+    if (this.replay && this.latest) sink.push(this.latest);
+    this.sinks.add(sink);
+    return sink;
   }
 
   private async pump(): Promise<void> {
@@ -103,22 +102,15 @@ class SharedExecution {
         const { value, done } = await this.source.next();
         if (done) break;
         this.latest = value;
-        for (const sink of this.sinks) {
-          try {
-            sink.next(value);
-          } catch {
-            // A consumer that fell too far behind is ended; the others go on.
-            this.sinks.delete(sink);
-            sink.end();
-          }
-        }
+        // A consumer too far behind is ended by its own iterator; the others go on.
+        for (const sink of this.sinks) sink.push(value);
       }
     } catch (error) {
       this.onError?.(error);
     } finally {
       this.closed = true;
       this.onClosed(this);
-      for (const sink of this.sinks) sink.end();
+      for (const sink of [...this.sinks]) sink.end();
       this.sinks.clear();
     }
   }

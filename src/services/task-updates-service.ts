@@ -1,6 +1,6 @@
 import { isTerminal } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
-import { eagerStream, type StreamSink } from '../live/eager-stream';
+import { PushIterator } from '../live/push-iterator';
 import { TaskTopic, type TaskEvents } from '../live/task-events';
 import type { TaskQueryService } from './task-query-service';
 
@@ -13,7 +13,7 @@ export class TaskNotFoundError extends Error {
 }
 
 /**
- * Live views of tasks for subscriptions, built on {@link eagerStream} so that listening
+ * Live views of tasks for subscriptions, built on {@link PushIterator} so that listening
  * starts before the store is read and a consumer's `return()` ends a stream at once.
  */
 export class TaskUpdatesService {
@@ -29,20 +29,18 @@ export class TaskUpdatesService {
    * revision. Throws {@link TaskNotFoundError} before any event for a task the client may not see.
    */
   async watchTask(clientId: string, taskId: string): Promise<AsyncIterableIterator<VideoTask>> {
-    let sink: StreamSink<VideoTask> | undefined;
     // Undefined until the current state is read; changes heard before that are held back.
     let revision: number | undefined;
     const heldBack: VideoTask[] = [];
+    let unlisten = (): void => undefined;
+    const stream = new PushIterator<VideoTask>(() => unlisten());
     const deliver = (task: VideoTask): void => {
       if (task.clientId !== clientId || task.revision <= (revision ?? 0)) return;
       revision = task.revision;
-      sink?.next(task);
-      if (isTerminal(task.status)) sink?.end();
+      stream.push(task);
+      if (isTerminal(task.status)) stream.end();
     };
-    const stream = eagerStream<VideoTask>((attached) => {
-      sink = attached;
-      return this.events.listen(TaskTopic.TASK, taskId, (task) => (revision === undefined ? heldBack.push(task) : deliver(task)));
-    });
+    unlisten = this.events.listen(TaskTopic.TASK, taskId, (task) => (revision === undefined ? heldBack.push(task) : deliver(task)));
     try {
       const current = await this.queries.findForClient(clientId, taskId);
       if (!current) throw new TaskNotFoundError(taskId);
@@ -50,13 +48,16 @@ export class TaskUpdatesService {
       for (const task of heldBack.splice(0)) deliver(task);
       return stream;
     } catch (error) {
-      await stream.return?.();
+      await stream.return();
       throw error;
     }
   }
 
   /** Every stored change to any task of `clientId`, from now on. */
   watchClient(clientId: string): AsyncIterableIterator<VideoTask> {
-    return eagerStream<VideoTask>((sink) => this.events.listen(TaskTopic.CLIENT, clientId, (task) => sink.next(task)));
+    let unlisten = (): void => undefined;
+    const stream = new PushIterator<VideoTask>(() => unlisten());
+    unlisten = this.events.listen(TaskTopic.CLIENT, clientId, (task) => stream.push(task));
+    return stream;
   }
 }

@@ -10,7 +10,9 @@ describe('loadConfig', () => {
       production: false,
       maxBodyBytes: 170 * 1024 * 1024,
       upstream: { apiKey: undefined, baseUrl: undefined, createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 30000 },
-      poll: { minIntervalMs: 2000, maxIntervalMs: 15000 },
+      poll: { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000, callbackSafetyIntervalMs: 60000, concurrency: 8 },
+      callbacks: { publicBaseUrl: undefined, secret: undefined },
+      websocket: { connectionInitTimeoutMs: 5000, keepAliveMs: 12000 },
     });
     expect(config.apiKeys.size).toBe(0);
   });
@@ -30,6 +32,13 @@ describe('loadConfig', () => {
     expect(message).toMatch(/GATEWAY_API_KEYS entry #1/);
     expect(message).not.toContain('sk-secret');
     expect(message).not.toContain('lonely-secret');
+  });
+
+  it('reads callback settings and refuses a short secret or a non-http public URL', () => {
+    const config = loadConfig({ PUBLIC_BASE_URL: 'https://gw.example.com/', CALLBACK_SECRET: 'x'.repeat(32) });
+    expect(config.callbacks).toEqual({ publicBaseUrl: 'https://gw.example.com', secret: 'x'.repeat(32) });
+    expect(() => loadConfig({ CALLBACK_SECRET: 'short' })).toThrow(/CALLBACK_SECRET/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://gw' })).toThrow(/PUBLIC_BASE_URL/);
   });
 
   it('refuses to start in production without API keys', () => {
