@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, getOperationAST, print, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, print, specifiedRules, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
@@ -54,7 +54,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   const { schema, authenticator, logger } = options;
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
-  const documents = new DocumentCache(schema);
+  // The WebSocket path validates on its own (Apollo's settings don't reach it): same rule on introspection.
+  const documents = new DocumentCache(schema, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
   const shared = new SharedSubscriptions({
     replayLatest: (args) => LIVE_STATE_FIELDS.has(rootFieldName(args) ?? ''),
     onError: (error) => logger.error({ err: error }, 'shared subscription failed'),

@@ -1,4 +1,5 @@
 import { startHarness, type Harness } from '../support/gateway-harness';
+import { wsClient } from '../support/ws-client';
 
 /** In production, unexpected errors are masked and the schema is not introspectable. */
 describe('production mode', () => {
@@ -14,6 +15,18 @@ describe('production mode', () => {
     expect(introspection.errors?.[0]?.message).toMatch(/introspection/i);
     const typo = await h.gql('{ videoTsk(id: "x") { id } }');
     expect(typo.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  it('refuses introspection over WebSocket too', async () => {
+    const client = wsClient(h.gateway.url, 'Bearer key-alice');
+    try {
+      const result = await new Promise<unknown>((resolve) => {
+        client.subscribe({ query: '{ __schema { types { name } } }' }, { next: () => resolve('data'), error: resolve, complete: () => undefined });
+      });
+      expect(JSON.stringify(result)).toMatch(/introspection/i);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('masks unexpected errors: no stack, no internal message', async () => {
