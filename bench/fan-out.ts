@@ -50,7 +50,7 @@ export async function benchFanOut(): Promise<string[]> {
   const target = await startTarget(
     'gateway-target.js',
     { BENCH_SIM_QUEUE_MS: String(3_600_000), BENCH_GATEWAY_ENV: JSON.stringify({ POLL_MIN_INTERVAL_MS: '200', POLL_MAX_INTERVAL_MS: '200' }) },
-    ['--expose-gc'],
+    (process.env.BENCH_TARGET_ARGS ?? '--expose-gc').split(' '),
   );
   const subscribers: Subscriber[] = [];
   try {

@@ -34,7 +34,11 @@ export async function startTarget(script: string, env: Record<string, string> = 
         child.send({ ...message, id });
       });
     },
-    stop: () => child.kill('SIGKILL'),
+    stop: () => {
+      // Ask for a normal exit (profilers write on exit); kill if it does not come.
+      if (child.connected) child.send({ type: 'exit', id: 0 });
+      setTimeout(() => child.kill('SIGKILL'), 2000).unref();
+    },
   };
 }
 

@@ -17,7 +17,8 @@ type Request =
   | { id: number; type: 'submit'; count: number; prompt?: string }
   | { id: number; type: 'complete'; upstreamTaskIds: string[] }
   | { id: number; type: 'stats' }
-  | { id: number; type: 'heap' };
+  | { id: number; type: 'heap' }
+  | { id: number; type: 'exit' };
 
 async function main(): Promise<void> {
   const key = 'bench-key';
@@ -69,6 +70,8 @@ async function main(): Promise<void> {
         (globalThis as { gc?: () => void }).gc?.();
         reply(process.memoryUsage());
         return;
+      case 'exit': // a normal exit, so --cpu-prof can write its profile
+        process.exit(0);
     }
   });
   process.stdout.write(`${JSON.stringify({ url: gateway.url, key })}\n`);

@@ -7,10 +7,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, print, specifiedRules, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { GatewayContext, Viewer } from '../graphql/context';
 import { DocumentCache } from '../graphql/document-cache';
-import { SharedSubscriptions } from '../live/shared-subscriptions';
+import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-subscriptions';
 import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { ApiKeyAuthenticator } from './authenticator';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
@@ -55,6 +55,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   const httpServer = createServer();
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
   // The WebSocket path validates on its own (Apollo's settings don't reach it): same rule on introspection.
+  const deliveries = new WeakMap<GatewayContext, SerializedDelivery>();
+  const frames = new NextFrameCache();
   const documents = new DocumentCache(schema, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
   const shared = new SharedSubscriptions({
     replayLatest: (args) => LIVE_STATE_FIELDS.has(rootFieldName(args) ?? ''),
@@ -65,10 +67,16 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       schema,
       connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
       // Identical operation texts share one parsed and validated document.
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const prepared = documents.prepare(payload.query);
         if ('errors' in prepared) return prepared.errors;
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables };
+        const contextValue: GatewayContext = { viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates };
+        const socket = ctx.extra.socket;
+        // Shared results arrive serialized once; each subscriber only gets its frame built.
+        deliveries.set(contextValue, (resultJson) => {
+          if (socket.readyState === WebSocket.OPEN) socket.send(frames.next(id, resultJson), { binary: false });
+        });
+        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onConnect: (ctx) => {
         const viewer = authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
@@ -76,14 +84,13 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
         ctx.extra.viewer = viewer;
         return true;
       },
-      context: (ctx): GatewayContext => ({ viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates }),
       // Identical subscriptions of one viewer share one execution (see SharedSubscriptions).
       subscribe: (args) => {
         const { viewer } = args.contextValue as GatewayContext;
         // Cached documents are shared objects: their source text identifies the operation.
         const query = args.document.loc?.source.body ?? print(args.document);
         const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
-        return shared.subscribe(key, args);
+        return shared.subscribe(key, args, deliveries.get(args.contextValue as GatewayContext));
       },
     },
     wsServer,
@@ -153,6 +160,29 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     sharedSubscriptions: () => shared.size,
     stop: () => (stopping ??= apollo.stop()),
   };
+}
+
+/**
+ * `next` frames of the result being fanned out, encoded once per operation id: subscribers of
+ * one execution get the same JSON string, and most clients number operations alike, so ten
+ * thousand sends mostly reuse a handful of buffers instead of encoding ten thousand strings.
+ */
+class NextFrameCache {
+  private json: string | undefined;
+  private readonly byId = new Map<string, Buffer>();
+
+  next(id: string, resultJson: string): Buffer {
+    if (this.json !== resultJson || this.byId.size > 1000) {
+      this.json = resultJson;
+      this.byId.clear();
+    }
+    let frame = this.byId.get(id);
+    if (!frame) {
+      frame = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":${resultJson}}`, 'utf8');
+      this.byId.set(id, frame);
+    }
+    return frame;
+  }
 }
 
 /** Subscriptions that are live views of state ("current state, then changes"), not event streams. */

@@ -4,6 +4,18 @@ import { PushIterator } from './push-iterator';
 /** What {@link SharedSubscriptions.subscribe} hands to the transport: a stream, or an error result. */
 export type SharedSubscriptionResult = AsyncIterableIterator<ExecutionResult> | ExecutionResult;
 
+/**
+ * Hands a result, serialized once for all subscribers of the execution, straight to one
+ * subscriber's transport (Hasura-style: ten thousand subscribers, one JSON.stringify).
+ */
+export type SerializedDelivery = (resultJson: string) => void;
+
+/** One subscriber: its lifecycle iterator, and a direct delivery when the transport has one. */
+interface Subscriber {
+  iterator: PushIterator<ExecutionResult>;
+  deliver: SerializedDelivery | undefined;
+}
+
 /** Options of {@link SharedSubscriptions}. */
 export interface SharedSubscriptionsOptions {
   /**
@@ -19,7 +31,9 @@ export interface SharedSubscriptionsOptions {
  * One execution per distinct subscription, however many subscribers it has (as Hasura
  * multiplexes live queries): subscribers whose key (operation text, variables, viewer) is the
  * same share one graphql-js `subscribe()` execution, so each change resolves its selection
- * set once and every subscriber receives the same result object. Transport-agnostic: the
+ * set once and every subscriber receives the same result object — or, with a
+ * {@link SerializedDelivery}, the same serialized JSON, and the returned iterator only carries
+ * the subscription's lifecycle (it ends when the execution ends). Transport-agnostic: the
  * graphql-ws server calls {@link subscribe} with the key it computes.
  */
 export class SharedSubscriptions {
@@ -33,7 +47,7 @@ export class SharedSubscriptions {
   }
 
   /** Joins (or starts) the execution for `key`; start-up errors come back as a result, unshared. */
-  async subscribe(key: string, args: ExecutionArgs): Promise<SharedSubscriptionResult> {
+  async subscribe(key: string, args: ExecutionArgs, deliver?: SerializedDelivery): Promise<SharedSubscriptionResult> {
     for (;;) {
       let pending = this.executions.get(key);
       if (!pending) {
@@ -43,7 +57,7 @@ export class SharedSubscriptions {
       const execution = await pending;
       if (!(execution instanceof SharedExecution)) return execution;
       // It may have finished while we waited: start a fresh one rather than join a closed stream.
-      if (execution.open) return execution.join();
+      if (execution.open) return execution.join(deliver);
       if (this.executions.get(key) === pending) this.executions.delete(key);
     }
   }
@@ -69,8 +83,9 @@ export class SharedSubscriptions {
 
 /** One running graphql-js subscription and the subscribers fed from it. */
 class SharedExecution {
-  private readonly sinks = new Set<PushIterator<ExecutionResult>>();
+  private readonly subscribers = new Set<Subscriber>();
   private latest: ExecutionResult | undefined;
+  private latestJson: string | undefined;
   private closed = false;
 
   constructor(
@@ -86,14 +101,27 @@ class SharedExecution {
     return !this.closed;
   }
 
-  join(): AsyncIterableIterator<ExecutionResult> {
-    const sink: PushIterator<ExecutionResult> = new PushIterator(() => {
-      this.sinks.delete(sink);
-      if (this.sinks.size === 0) this.close();
-    });
-    if (this.replay && this.latest) sink.push(this.latest);
-    this.sinks.add(sink);
-    return sink;
+  join(deliver?: SerializedDelivery): AsyncIterableIterator<ExecutionResult> {
+    const subscriber: Subscriber = {
+      deliver,
+      iterator: new PushIterator(() => {
+        this.subscribers.delete(subscriber);
+        if (this.subscribers.size === 0) this.close();
+      }),
+    };
+    if (this.replay && this.latest) this.emit(subscriber);
+    this.subscribers.add(subscriber);
+    return subscriber.iterator;
+  }
+
+  /** Sends the latest result to one subscriber, serializing it at most once per result. */
+  private emit(subscriber: Subscriber): void {
+    if (!subscriber.deliver) {
+      subscriber.iterator.push(this.latest!);
+      return;
+    }
+    this.latestJson ??= JSON.stringify(this.latest);
+    subscriber.deliver(this.latestJson);
   }
 
   private async pump(): Promise<void> {
@@ -102,16 +130,17 @@ class SharedExecution {
         const { value, done } = await this.source.next();
         if (done) break;
         this.latest = value;
-        // A consumer too far behind is ended by its own iterator; the others go on.
-        for (const sink of this.sinks) sink.push(value);
+        this.latestJson = undefined;
+        // A consumer too far behind is ended by its own iterator (or transport); the others go on.
+        for (const subscriber of this.subscribers) this.emit(subscriber);
       }
     } catch (error) {
       this.onError?.(error);
     } finally {
       this.closed = true;
       this.onClosed(this);
-      for (const sink of [...this.sinks]) sink.end();
-      this.sinks.clear();
+      for (const subscriber of [...this.subscribers]) subscriber.iterator.end();
+      this.subscribers.clear();
     }
   }
 
