@@ -93,6 +93,26 @@ describe('SharedSubscriptions', () => {
     expect((await pending).done).toBe(true);
   });
 
+  it('with a serialized delivery, serializes each result once for all subscribers and ends their iterators with the source', async () => {
+    const { schema, state } = counterSchema();
+    const shared = new SharedSubscriptions({ replayLatest: () => true });
+    const received: string[][] = [[], []];
+    const a = (await shared.subscribe('k', args(schema), (json) => received[0]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
+    const b = (await shared.subscribe('k', args(schema), (json) => received[1]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
+    const endA = a.next();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    state.push(7);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(received[0]).toEqual(['{"data":{"tick":7}}']);
+    expect(received[1]![0]).toBe(received[0]![0]); // the very same string
+    const late: string[] = [];
+    await shared.subscribe('k', args(schema), (json) => late.push(json));
+    expect(late).toEqual(['{"data":{"tick":7}}']); // replayed latest, already serialized
+    state.end();
+    expect((await endA).done).toBe(true);
+    expect((await b.next()).done).toBe(true);
+  });
+
   it('returns start-up errors unshared', async () => {
     const { schema } = counterSchema();
     const shared = new SharedSubscriptions({ replayLatest: () => false });
