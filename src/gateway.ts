@@ -8,6 +8,7 @@ import { createTaskEvents } from './live/task-events';
 import { TaskPoller } from './live/task-poller';
 import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
 import { TaskUpdatesService } from './services/task-updates-service';
+import { UpstreamCallbackService } from './services/upstream-callback-service';
 import { GenerationService } from './services/generation-service';
 import { TaskQueryService } from './services/task-query-service';
 import { openStore, type GatewayStore } from './store/open-store';
@@ -57,6 +58,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     maxIntervalMs: config.poll.maxIntervalMs,
     flexMaxIntervalMs: config.poll.flexMaxIntervalMs,
     callbacks: callbacksOn ? { safetyIntervalMs: config.poll.callbackSafetyIntervalMs } : undefined,
+    notFoundConfirmMs: config.poll.notFoundConfirmMs,
     concurrency: config.poll.concurrency,
     onChange: (task) => events.publish(task),
   });
@@ -76,10 +78,13 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   const liveUpdates = new TaskUpdatesService(taskQueries, events);
   const schema = buildGatewaySchema({ generation, taskQueries }, events.pubSub);
   const webhook = callbacksOn
-    ? createSparkDanceWebhookHandler({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id), logger: logger.child({ component: 'webhook' }) })
+    ? createSparkDanceWebhookHandler(
+        new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),
+        logger.child({ component: 'webhook' }),
+      )
     : undefined;
 
-  let server: RunningGatewayServer;
+  let server: RunningGatewayServer | undefined;
   try {
     server = await startGatewayServer(
       {
@@ -97,18 +102,20 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     );
     await poller.start();
   } catch (error) {
-    poller.stop();
+    await server?.stop();
+    await poller.stop();
     await store.close();
     throw error;
   }
-  logger.info({ url: server.url }, 'gateway listening');
+  const running = server;
+  logger.info({ url: running.url }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
-    await server.stop();
-    poller.stop();
+    await running.stop();
+    await poller.stop();
     await store.close();
     logger.info('gateway stopped');
   };
-  return { url: server.url, port: server.port, server, store, poller, stop: () => (stopping ??= stop()) };
+  return { url: running.url, port: running.port, server: running, store, poller, stop: () => (stopping ??= stop()) };
 }

@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     PORT: String(port),
     LOG_LEVEL: 'silent',
     STORE_URL: 'memory://',
+    SPARK_DANCE_API_KEY: 'sim',
+    SPARK_DANCE_BASE_URL: simulator.url,
     GATEWAY_API_KEYS: `${key}:bench`,
     ...(port ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'bench-secret-bench-secret-bench-secret' } : {}),
     ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>),

@@ -34,12 +34,14 @@ export interface GatewayConfig {
     flexMaxIntervalMs: number;
     /** With callbacks on: the safety read interval after the first read. */
     callbackSafetyIntervalMs: number;
+    /** How long upstream 404s for a known task must persist before it is declared lost. */
+    notFoundConfirmMs: number;
     concurrency: number;
   };
   /** Upstream callbacks; `publicBaseUrl` unset = callbacks off (polling only). */
   callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
   /** graphql-ws: time allowed for `connection_init`, and the ping interval. */
-  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number };
+  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   simulator: { queueMs: number; runMs: number };
 }
 
@@ -92,10 +94,12 @@ const envSchema = z
     POLL_CONCURRENCY: intFrom(8, 1, 1000),
     POLL_FLEX_MAX_INTERVAL_MS: intFrom(120000, 10),
     POLL_CALLBACK_SAFETY_INTERVAL_MS: intFrom(60000, 10),
+    POLL_NOT_FOUND_CONFIRM_MS: intFrom(60000, 0),
     PUBLIC_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     CALLBACK_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
     WS_CONNECTION_INIT_TIMEOUT_MS: intFrom(5000, 100),
     WS_KEEPALIVE_MS: intFrom(12000, 0),
+    WS_MAX_MESSAGE_BYTES: intFrom(1024 * 1024, 1024),
     SIMULATOR_QUEUE_MS: intFrom(2000, 0),
     SIMULATOR_RUN_MS: intFrom(8000, 0),
   })
@@ -148,6 +152,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const apiKeys = parseApiKeys(env.GATEWAY_API_KEYS ?? '');
   problems.push(...apiKeys.problems);
   const production = (env.NODE_ENV ?? 'development') === 'production';
+  if (production && !env.SPARK_DANCE_API_KEY?.trim()) {
+    problems.push('SPARK_DANCE_API_KEY: required when NODE_ENV=production (the embedded simulator makes fake videos)');
+  }
+  if (!env.SPARK_DANCE_API_KEY?.trim() && env.SPARK_DANCE_BASE_URL?.trim()) {
+    problems.push('SPARK_DANCE_BASE_URL is set but SPARK_DANCE_API_KEY is not: set both, or neither for the simulator');
+  }
   if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0) {
     problems.push('GATEWAY_API_KEYS: required when NODE_ENV=production (refusing to serve everyone as "dev")');
   }
@@ -176,10 +186,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxIntervalMs: e.POLL_MAX_INTERVAL_MS,
       flexMaxIntervalMs: Math.max(e.POLL_FLEX_MAX_INTERVAL_MS, e.POLL_MAX_INTERVAL_MS),
       callbackSafetyIntervalMs: e.POLL_CALLBACK_SAFETY_INTERVAL_MS,
+      notFoundConfirmMs: e.POLL_NOT_FOUND_CONFIRM_MS,
       concurrency: e.POLL_CONCURRENCY,
     },
     callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
-    websocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS, keepAliveMs: e.WS_KEEPALIVE_MS },
+    websocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS, keepAliveMs: e.WS_KEEPALIVE_MS, maxMessageBytes: e.WS_MAX_MESSAGE_BYTES },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
   };
 }

@@ -15,6 +15,8 @@ export class DocumentCache {
     private readonly schema: GraphQLSchema,
     private readonly rules: readonly ValidationRule[] = specifiedRules,
     private readonly maxEntries = 1000,
+    /** Longer texts are prepared but not kept, so a few huge documents cannot pin memory. */
+    private readonly maxCachedLength = 16 * 1024,
   ) {}
 
   prepare(source: string): PreparedDocument {
@@ -26,6 +28,7 @@ export class DocumentCache {
       return cached;
     }
     const prepared = this.compile(source);
+    if (source.length > this.maxCachedLength) return prepared;
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
     this.entries.set(source, prepared);
     return prepared;

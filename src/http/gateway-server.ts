@@ -4,18 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, getOperationAST, print, specifiedRules, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, print, specifiedRules, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { GatewayContext, Viewer } from '../graphql/context';
 import { DocumentCache } from '../graphql/document-cache';
+import { isLiveStateSubscription } from '../graphql/live-state';
 import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-subscriptions';
 import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { ApiKeyAuthenticator } from './authenticator';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
+import { formatHttpError, maskExecutionResult } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
-import { WEBHOOK_PATH_PREFIX } from './spark-dance-webhook';
+import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
 export interface GatewayServerOptions {
@@ -26,7 +28,7 @@ export interface GatewayServerOptions {
   production: boolean;
   maxBodyBytes: number;
   liveUpdates: TaskUpdatesService;
-  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number };
+  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
   /** Serves `POST /webhooks/spark-dance/{token}` when callbacks are on. */
   webhook?: (request: IncomingMessage, response: ServerResponse, token: string) => Promise<void>;
 }
@@ -53,19 +55,24 @@ const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorizat
 export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
   const { schema, authenticator, logger } = options;
   const httpServer = createServer();
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH });
+  // ws' default message limit is 100 MiB, even before authentication.
+  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: options.websocket.maxMessageBytes });
   // The WebSocket path validates on its own (Apollo's settings don't reach it): same rule on introspection.
   const deliveries = new WeakMap<GatewayContext, SerializedDelivery>();
   const frames = new NextFrameCache();
   const documents = new DocumentCache(schema, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
+  const mask = (result: ExecutionResult): ExecutionResult => (options.production ? maskExecutionResult(result, logger) : result);
   const shared = new SharedSubscriptions({
-    replayLatest: (args) => LIVE_STATE_FIELDS.has(rootFieldName(args) ?? ''),
+    replayLatest: isLiveStateSubscription,
+    formatResult: mask,
     onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
   });
   const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
     {
       schema,
       connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
+      // Queries, mutations and unshared results over WebSocket get the production masking too.
+      onNext: (_ctx, _id, _payload, _args, result) => mask(result),
       // Identical operation texts share one parsed and validated document.
       onSubscribe: (ctx, id, payload) => {
         const prepared = documents.prepare(payload.query);
@@ -105,7 +112,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     introspection: !options.production,
     includeStacktraceInErrorResponses: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,
-    formatError: (formatted, error) => maskError(formatted, error, options.production, logger),
+    formatError: (formatted, error) => formatHttpError(formatted, error, options.production, logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
@@ -137,7 +144,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       sendJson(response, 404, { error: 'not found' });
     };
     route().catch((error: unknown) => {
-      logger.error({ err: error, path }, 'request failed');
+      logger.error({ err: error, path: redactWebhookPath(path) }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
     });
@@ -183,26 +190,4 @@ class NextFrameCache {
     }
     return frame;
   }
-}
-
-/** Subscriptions that are live views of state ("current state, then changes"), not event streams. */
-const LIVE_STATE_FIELDS = new Set(['videoTaskUpdated']);
-
-function rootFieldName(args: ExecutionArgs): string | undefined {
-  const operation = getOperationAST(args.document, args.operationName);
-  const first = operation?.selectionSet.selections[0];
-  return first?.kind === 'Field' ? first.name.value : undefined;
-}
-
-/**
- * Expected errors (those with a code other than INTERNAL_SERVER_ERROR) pass through; in
- * production anything unexpected is reduced to a generic message with no stack, and the
- * full error goes to the log.
- */
-function maskError(formatted: GraphQLFormattedError, error: unknown, production: boolean, logger: Logger): GraphQLFormattedError {
-  const code = formatted.extensions?.code;
-  if (code !== undefined && code !== 'INTERNAL_SERVER_ERROR') return formatted;
-  logger.error({ err: error, path: formatted.path }, 'unexpected GraphQL error');
-  if (!production) return formatted;
-  return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -1,8 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { isTerminal } from '../domain/task-status';
-import type { CallbackTokens } from '../live/callback-tokens';
-import type { TaskRepository } from '../store/task-repository';
+import type { UpstreamCallbackService } from '../services/upstream-callback-service';
 import { sendJson } from './graphql-http-handler';
 import { BodyTooLargeError, readBody } from './read-body';
 
@@ -12,36 +10,37 @@ export const WEBHOOK_PATH_PREFIX = '/webhooks/spark-dance/';
 /** A callback body is a task status (a few KB); anything much larger is not one. */
 const MAX_CALLBACK_BYTES = 1024 * 1024;
 
-/** What the webhook needs: token checks, task lookup, and the poller's immediate read. */
-export interface SparkDanceWebhookDeps {
-  tokens: CallbackTokens;
-  tasks: Pick<TaskRepository, 'get'>;
-  refreshNow(taskId: string): void;
-  logger: Logger;
+/** A path safe to log: callback tokens are credentials. */
+export function redactWebhookPath(path: string): string {
+  return path.startsWith(WEBHOOK_PATH_PREFIX) ? `${WEBHOOK_PATH_PREFIX}[token]` : path;
 }
 
 /**
- * Upstream callbacks. The docs define no signature, so the body is read (bounded) and
- * ignored: a callback only makes the poller read the task from the upstream now. Unknown,
- * forged or altered tokens get 404 and change nothing; the answer never waits for the read.
+ * `POST /webhooks/spark-dance/{token}`: checks the token before reading anything, answers
+ * 404 to unknown ones (discarding their body unread) and 202 at once to valid ones; the
+ * status read it triggers happens after the answer.
  */
-export function createSparkDanceWebhookHandler(deps: SparkDanceWebhookDeps) {
+export function createSparkDanceWebhookHandler(callbacks: UpstreamCallbackService, logger: Logger) {
   return async (request: IncomingMessage, response: ServerResponse, token: string): Promise<void> => {
     if (request.method !== 'POST') {
+      request.resume();
       response.setHeader('allow', 'POST');
       return sendJson(response, 405, { error: 'method not allowed' });
     }
-    try {
-      await readBody(request, MAX_CALLBACK_BYTES);
-    } catch (error) {
-      if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: 'callback body too large' });
-      throw error;
+    const outcome = await callbacks.receive(token);
+    switch (outcome) {
+      case 'unknown-token':
+        request.resume();
+        return sendJson(response, 404, { error: 'not found' });
+      case 'accepted':
+        try {
+          await readBody(request, MAX_CALLBACK_BYTES); // read to keep the connection usable; never trusted
+        } catch (error) {
+          if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: 'callback body too large' });
+          throw error;
+        }
+        logger.debug('upstream callback accepted');
+        return sendJson(response, 202, { accepted: true });
     }
-    const taskId = deps.tokens.taskIdFrom(token);
-    const task = taskId === null ? undefined : await deps.tasks.get(taskId);
-    if (!task) return sendJson(response, 404, { error: 'not found' });
-    if (!isTerminal(task.status)) deps.refreshNow(task.id);
-    deps.logger.debug({ taskId: task.id }, 'upstream callback received');
-    sendJson(response, 202, { accepted: true });
   };
 }

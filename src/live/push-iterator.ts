@@ -13,7 +13,8 @@ export const DEFAULT_MAX_QUEUED = 1024;
  */
 export class PushIterator<T> implements AsyncIterableIterator<T> {
   private readonly queue: T[] = [];
-  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+  /** Pulls waiting for a value, oldest first (a consumer normally has at most one). */
+  private readonly waiting: Array<(result: IteratorResult<T>) => void> = [];
   private finished = false;
 
   constructor(
@@ -25,16 +26,15 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
     if (this.queue.length > 0) return Promise.resolve({ value: this.queue.shift() as T, done: false });
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => {
-      this.waiting = resolve;
+      this.waiting.push(resolve);
     });
   }
 
   /** Producer side: queues a value; false when the stream is over (ended, returned, or dropped for lagging). */
   push(value: T): boolean {
     if (this.finished) return false;
-    const waiting = this.waiting;
+    const waiting = this.waiting.shift();
     if (waiting) {
-      this.waiting = undefined;
       waiting({ value, done: false });
       return true;
     }
@@ -50,9 +50,7 @@ export class PushIterator<T> implements AsyncIterableIterator<T> {
   end(): void {
     if (this.finished) return;
     this.finished = true;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.({ value: undefined, done: true });
+    for (const waiting of this.waiting.splice(0)) waiting({ value: undefined, done: true });
     this.onReturn();
   }
 

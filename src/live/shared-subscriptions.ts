@@ -25,6 +25,8 @@ export interface SharedSubscriptionsOptions {
   replayLatest(args: ExecutionArgs): boolean;
   /** Called when a shared execution fails unexpectedly (its subscribers are ended). */
   onError?(error: unknown): void;
+  /** Applied once to every result before it is shared (e.g. production error masking). */
+  formatResult?(result: ExecutionResult): ExecutionResult;
 }
 
 /**
@@ -72,11 +74,17 @@ export class SharedSubscriptions {
     }
     if (!isAsyncIterable(result)) {
       this.executions.delete(key);
-      return result;
+      return this.options.formatResult ? this.options.formatResult(result) : result;
     }
-    return new SharedExecution(result, this.options.replayLatest(args), (execution) => {
+    const format = this.options.formatResult ?? ((value: ExecutionResult) => value);
+    return new SharedExecution(result, this.options.replayLatest(args), format, (execution) => {
       const current = this.executions.get(key);
-      if (current) void current.then((value) => value === execution && this.executions.delete(key));
+      if (current) {
+        current.then(
+          (value) => value === execution && this.executions.delete(key),
+          () => undefined, // a failed successor start was already reported to its own subscriber
+        );
+      }
     }, this.options.onError);
   }
 }
@@ -91,6 +99,7 @@ class SharedExecution {
   constructor(
     private readonly source: AsyncGenerator<ExecutionResult, void, void>,
     private readonly replay: boolean,
+    private readonly format: (result: ExecutionResult) => ExecutionResult,
     private readonly onClosed: (execution: SharedExecution) => void,
     private readonly onError?: (error: unknown) => void,
   ) {
@@ -129,7 +138,7 @@ class SharedExecution {
       for (;;) {
         const { value, done } = await this.source.next();
         if (done) break;
-        this.latest = value;
+        this.latest = this.format(value);
         this.latestJson = undefined;
         // A consumer too far behind is ended by its own iterator (or transport); the others go on.
         for (const subscriber of this.subscribers) this.emit(subscriber);
@@ -148,7 +157,7 @@ class SharedExecution {
     if (this.closed) return;
     this.closed = true;
     this.onClosed(this);
-    void this.source.return();
+    this.source.return().catch((error: unknown) => this.onError?.(error));
   }
 }
 

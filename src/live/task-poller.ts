@@ -1,10 +1,11 @@
 import { bulkhead, type BulkheadPolicy } from 'cockatiel';
 import type { Logger } from 'pino';
 import { applyObservation, expireTask, failTask } from '../domain/apply-snapshot';
+import { ServiceTier } from '../domain/generation-options';
 import { isTerminal } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import type { TaskRepository } from '../store/task-repository';
-import { UpstreamErrorCode } from '../upstream/error-codes';
+import { taskExpiredError, taskLostError } from '../upstream/task-errors';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
 import { nextPollDelay, type PollScheduleOptions } from './poll-schedule';
@@ -16,12 +17,19 @@ export interface TaskPollerOptions extends PollScheduleOptions {
   logger: Logger;
   /** Upstream status reads in flight at once, across all tasks. */
   concurrency: number;
-  /** Consecutive upstream 404s before a known task is declared lost. */
+  /** Consecutive upstream 404s before a known task is declared lost (default 3)... */
   notFoundConfirmations?: number;
+  /** ...and how long they must span (default 60 s), so a proxy blip or a deploy is not a loss. */
+  notFoundConfirmMs?: number;
+  /** How long `stop()` waits for reads in flight (default 5 s). */
+  stopGraceMs?: number;
   now?: () => number;
   /** Called with every stored change (subscriptions hook in here). */
   onChange?: (task: VideoTask) => void;
 }
+
+/** The read was skipped because the upstream asked us to wait (429). */
+const PAUSED = Symbol('paused');
 
 interface Watch {
   timer: NodeJS.Timeout | undefined;
@@ -30,6 +38,8 @@ interface Watch {
   /** Reads so far: with callbacks on, only the first is scheduled early. */
   reads: number;
   notFound: number;
+  /** When the current run of 404s began. */
+  notFoundSince: number;
   inFlight: boolean;
   /** A refresh was asked for while a read was in flight: read once more right after it. */
   again: boolean;
@@ -50,6 +60,7 @@ export class TaskPoller {
   private readonly now: () => number;
   private pausedUntil = 0;
   private stopped = false;
+  private readonly polls = new Set<Promise<void>>();
 
   constructor(private readonly options: TaskPollerOptions) {
     this.limiter = bulkhead(options.concurrency, Number.MAX_SAFE_INTEGER);
@@ -66,9 +77,10 @@ export class TaskPoller {
   /** Starts following a task (no-op when already followed). */
   watch(taskId: string): void {
     if (this.stopped || this.watches.has(taskId)) return;
-    const watch: Watch = { timer: undefined, quietReads: 0, reads: 0, notFound: 0, inFlight: false, again: false };
+    const watch: Watch = { timer: undefined, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0, inFlight: false, again: false };
     this.watches.set(taskId, watch);
-    this.schedule(taskId, watch, this.options.minIntervalMs);
+    // Jittered like every later read, so tasks resumed together after a restart don't read at once.
+    this.schedule(taskId, watch, nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options));
   }
 
   /**
@@ -96,22 +108,41 @@ export class TaskPoller {
     return this.watches.size;
   }
 
-  /** Stops all timers; reads in flight finish but schedule nothing. */
-  stop(): void {
+  /**
+   * Stops all timers and waits (up to the grace period) for reads in flight, so none of them
+   * writes to a store that is being closed.
+   */
+  async stop(): Promise<void> {
     this.stopped = true;
     for (const watch of this.watches.values()) clearTimeout(watch.timer);
     this.watches.clear();
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, this.options.stopGraceMs ?? 5_000);
+    });
+    await Promise.race([Promise.allSettled([...this.polls]), grace]);
+    clearTimeout(timer);
   }
 
   private schedule(taskId: string, watch: Watch, delayMs: number): void {
     if (this.stopped) return;
     clearTimeout(watch.timer);
     const wait = Math.max(delayMs, this.pausedUntil - this.now());
-    watch.timer = setTimeout(() => void this.poll(taskId, watch), wait);
+    watch.timer = setTimeout(() => {
+      const poll = this.poll(taskId, watch);
+      this.polls.add(poll);
+      void poll.finally(() => this.polls.delete(poll));
+    }, wait);
+  }
+
+  private paused(): boolean {
+    return this.now() < this.pausedUntil;
   }
 
   private async poll(taskId: string, watch: Watch): Promise<void> {
     if (this.stopped || watch.inFlight) return;
+    // A 429 may have come in after this timer was set: wait it out like everyone else.
+    if (this.paused()) return this.schedule(taskId, watch, 0);
     watch.inFlight = true;
     try {
       const task = await this.options.tasks.get(taskId);
@@ -119,7 +150,11 @@ export class TaskPoller {
         this.unwatch(taskId);
         return;
       }
-      const next = await this.limiter.execute(() => this.readOnce(task, watch));
+      const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> => (this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, watch)));
+      if (next === PAUSED) {
+        this.schedule(taskId, watch, 0);
+        return;
+      }
       watch.reads += 1;
       if (next && isTerminal(next.status)) {
         this.unwatch(taskId);
@@ -129,7 +164,7 @@ export class TaskPoller {
     } catch (error) {
       this.options.logger.error({ err: error, taskId }, 'poll failed');
       watch.quietReads += 1;
-      this.schedule(taskId, watch, this.options.maxIntervalMs);
+      this.schedule(taskId, watch, watch.again ? 0 : this.options.maxIntervalMs);
     } finally {
       watch.inFlight = false;
       watch.again = false;
@@ -154,17 +189,14 @@ export class TaskPoller {
         this.pausedUntil = Math.max(this.pausedUntil, nowMs + (error.retryAfterSeconds ?? 1) * 1000);
         this.options.logger.warn({ retryAfterSeconds: error.retryAfterSeconds }, 'upstream rate limit: polling paused');
       } else if (error.httpStatus === 404) {
+        if (watch.notFound === 0) watch.notFoundSince = nowMs;
         watch.notFound += 1;
-        if (watch.notFound >= (this.options.notFoundConfirmations ?? 3)) {
+        const confirmed =
+          watch.notFound >= (this.options.notFoundConfirmations ?? 3) && nowMs - watch.notFoundSince >= (this.options.notFoundConfirmMs ?? 60_000);
+        if (confirmed) {
           return this.store(
             task.id,
-            (current) =>
-              failTask(current, nowIso, {
-                code: UpstreamErrorCode.NOT_FOUND,
-                upstreamCode: error.upstreamCode,
-                message: 'the upstream no longer knows this task',
-                retryable: true,
-              }),
+            (current) => failTask(current, nowIso, taskLostError(error.upstreamCode)),
             watch,
           );
         }
@@ -180,13 +212,7 @@ export class TaskPoller {
   private expire(taskId: string, nowIso: string, watch: Watch): Promise<VideoTask | undefined> {
     return this.store(
       taskId,
-      (current) =>
-        expireTask(current, nowIso, {
-          code: UpstreamErrorCode.TASK_EXPIRED,
-          upstreamCode: null,
-          message: 'the task did not finish before its execution deadline (expiresAt)',
-          retryable: true,
-        }),
+      (current) => expireTask(current, nowIso, taskExpiredError()),
       watch,
     );
   }

@@ -39,7 +39,9 @@ export interface HttpUpstreamClientOptions {
 const DEFAULT_RETRY_AFTER_SECONDS = 5;
 const MAX_MESSAGE_LENGTH = 500;
 
-const isTransient = (error: Error): boolean => error instanceof UpstreamRequestError && error.kind === 'unavailable';
+/** Worth retrying (status reads) and counting towards opening the circuit: 5xx, network failures and timeouts. */
+const isTransient = (error: Error): boolean =>
+  (error instanceof UpstreamRequestError && error.kind === 'unavailable') || error instanceof TaskCancelledError;
 
 /**
  * The Spark Dance HTTP client. Creates go through a timeout and a circuit breaker and are

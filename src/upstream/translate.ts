@@ -8,6 +8,7 @@ import { decimalFromNumber, normalizeDecimal } from '../domain/money';
 import { VideoTaskStatus } from '../domain/task-status';
 import type { GeneratedVideo, TaskError, TaskUsage } from '../domain/video-task';
 import { UpstreamErrorCode, describeUpstreamCode } from './error-codes';
+import { taskExpiredError } from './task-errors';
 import { UpstreamRequestError } from './upstream-error';
 import type { UpstreamTaskSnapshot } from './upstream-task';
 import { wireImageItem, wireVideoItem } from './wire';
@@ -136,12 +137,7 @@ export function snapshotFromWire(body: WireTaskResponse): UpstreamTaskSnapshot {
   let error: TaskError | null = null;
   if (status === VideoTaskStatus.FAILED) error = taskErrorFromWire(body.error);
   if (status === VideoTaskStatus.EXPIRED) {
-    error = {
-      code: UpstreamErrorCode.TASK_EXPIRED,
-      upstreamCode: body.error?.code ?? null,
-      message: body.error?.error_message ?? 'the upstream expired the task before it finished',
-      retryable: true,
-    };
+    error = taskExpiredError({ upstreamCode: body.error?.code, message: body.error?.error_message ?? 'the upstream expired the task before it finished' });
   }
   return { upstreamTaskId: String(body.id ?? body.task_id), status, videos, lastFrameUrl, usage, error };
 }

@@ -10,9 +10,9 @@ describe('loadConfig', () => {
       production: false,
       maxBodyBytes: 170 * 1024 * 1024,
       upstream: { apiKey: undefined, baseUrl: undefined, createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 30000 },
-      poll: { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000, callbackSafetyIntervalMs: 60000, concurrency: 8 },
+      poll: { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000, callbackSafetyIntervalMs: 60000, notFoundConfirmMs: 60000, concurrency: 8 },
       callbacks: { publicBaseUrl: undefined, secret: undefined },
-      websocket: { connectionInitTimeoutMs: 5000, keepAliveMs: 12000 },
+      websocket: { connectionInitTimeoutMs: 5000, keepAliveMs: 12000, maxMessageBytes: 1048576 },
     });
     expect(config.apiKeys.size).toBe(0);
   });
@@ -41,9 +41,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://gw' })).toThrow(/PUBLIC_BASE_URL/);
   });
 
-  it('refuses to start in production without API keys', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/GATEWAY_API_KEYS: required/);
-    expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c' }).production).toBe(true);
+  it('refuses to start in production without client keys or without the real upstream', () => {
+    const upstream = { SPARK_DANCE_API_KEY: 'sk', SPARK_DANCE_BASE_URL: 'https://api.example.com' };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...upstream })).toThrow(/GATEWAY_API_KEYS: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c' })).toThrow(/SPARK_DANCE_API_KEY: required/);
+    expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c', ...upstream }).production).toBe(true);
+  });
+
+  it('refuses a base URL without a key instead of silently using the simulator', () => {
+    expect(() => loadConfig({ SPARK_DANCE_BASE_URL: 'https://api.example.com' })).toThrow(/set both, or neither/);
   });
 
   it('needs an http(s) base URL with an API key', () => {

@@ -1,5 +1,5 @@
 import { startHarness, type Harness } from '../support/gateway-harness';
-import { wsClient } from '../support/ws-client';
+import { subscribe, wsClient } from '../support/ws-client';
 
 /** In production, unexpected errors are masked and the schema is not introspectable. */
 describe('production mode', () => {
@@ -35,5 +35,15 @@ describe('production mode', () => {
     expect(result.errors).toEqual([{ message: 'Internal server error', path: ['videoTask'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
     const ready = await fetch(h.gateway.url.replace(/graphql$/, 'readyz'));
     expect(ready.status).toBe(503);
+
+    // The same masking on the WebSocket path, where Apollo's formatError does not run.
+    const client = wsClient(h.gateway.url, 'Bearer key-alice');
+    try {
+      const masked = [{ message: 'Internal server error', path: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR' } }];
+      await expect(subscribe(client, 'query { videoTask(id: "vt_1") { id } }').completed).rejects.toEqual(masked);
+      await expect(subscribe(client, 'subscription { videoTaskUpdated(id: "vt_1") { id } }').completed).rejects.toEqual(masked);
+    } finally {
+      await client.dispose();
+    }
   });
 });

@@ -33,6 +33,16 @@ describe('PushIterator', () => {
     expect(detached).toBe(1);
   });
 
+  it('settles concurrent pulls in order', async () => {
+    const it = new PushIterator<number>();
+    const first = it.next();
+    const second = it.next();
+    it.push(1);
+    it.end();
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(await second).toEqual({ value: undefined, done: true });
+  });
+
   it('drops a consumer that leaves more than maxQueued values unread', async () => {
     let detached = 0;
     const it = new PushIterator<number>(() => (detached += 1), 3);

@@ -35,7 +35,7 @@ describe('task poller expiry', () => {
     });
   });
   afterAll(async () => {
-    poller.stop();
+    await poller.stop();
     await store.close();
     await sim.stop();
   });

@@ -28,7 +28,7 @@ describe('task poller: single flight and rate limits', () => {
     upstream = new HttpUpstreamClient({ baseUrl: sim.url, apiKey: 'k', createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 5000 });
   });
   afterEach(async () => {
-    poller.stop();
+    await poller.stop();
     await store.close();
     await sim.stop();
   });
@@ -54,9 +54,10 @@ describe('task poller: single flight and rate limits', () => {
     const started = Date.now();
     await store.tasks.insert(queuedTask({ id: 'vt_a', upstreamTaskId: ids[0]! }, Date.now()));
     await store.tasks.insert(queuedTask({ id: 'vt_b', upstreamTaskId: ids[1]! }, Date.now()));
+    // Both timers are set before the 429 arrives: the one not yet fired must wait too.
     poller.watch('vt_a');
-    await waitFor(() => sim.stats().statusReads, (n) => n >= 1, { what: 'the rate-limited read' });
     poller.watch('vt_b');
+    await waitFor(() => sim.stats().statusReads, (n) => n >= 1, { what: 'the rate-limited read' });
     await waitFor(
       () => sim.stats().statusReads,
       (n) => n >= 3,

@@ -63,9 +63,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.callbacks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'a-test-secret-of-at-least-32-characters' } : {}),
     LOG_LEVEL: 'silent',
     STORE_URL: dir ? `sqlite://${join(dir, 'gateway.sqlite')}` : 'memory://',
+    // The simulator stands in for the real API, configured the way the real one is.
+    SPARK_DANCE_API_KEY: SIMULATOR_KEY,
+    SPARK_DANCE_BASE_URL: simulator.url,
     GATEWAY_API_KEYS: `${KEYS.alice}:alice,${KEYS.bob}:bob,${KEYS.admin}:ops:admin`,
     POLL_MIN_INTERVAL_MS: '20',
     POLL_MAX_INTERVAL_MS: '80',
+    POLL_NOT_FOUND_CONFIRM_MS: '100',
     SPARK_DANCE_TIMEOUT_MS: '2000',
     ...options.env,
   };

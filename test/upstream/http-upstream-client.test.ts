@@ -121,6 +121,20 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
     expect(error).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_TIMEOUT' });
   });
 
+  it('retries a timed-out status read, and counts timeouts towards opening the circuit', async () => {
+    const quick = new HttpUpstreamClient(options({ timeoutMs: 100, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 60_000 } }));
+    const created = await quick.createTask(t2v);
+    sim.faults.add({ route: 'status', delayMs: 400 });
+    const before = sim.stats().statusReads;
+    expect((await quick.getTask(created.upstreamTaskId)).upstreamTaskId).toBe(created.upstreamTaskId);
+    expect(sim.stats().statusReads - before).toBe(2);
+    sim.faults.add({ route: 'create', delayMs: 400, times: 3 });
+    for (let i = 0; i < 3; i += 1) expect(await rejection(quick.createTask(t2v))).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    const creates = sim.stats().creates;
+    expect(await rejection(quick.createTask(t2v))).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE' });
+    expect(sim.stats().creates).toBe(creates);
+  });
+
   it('treats a non-JSON 2xx and a body without an id as malformed', async () => {
     sim.faults.add({ route: 'create', status: 200, malformed: true });
     expect(await rejection(client.createTask(t2v))).toMatchObject({ kind: 'malformed', code: 'UPSTREAM_MALFORMED_RESPONSE' });

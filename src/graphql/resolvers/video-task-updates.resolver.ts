@@ -1,13 +1,15 @@
 import { GraphQLError } from 'graphql';
-import { Arg, ID, Root, Subscription, Resolver } from 'type-graphql';
+import { Arg, Extensions, ID, Root, Subscription, Resolver } from 'type-graphql';
 import type { VideoTask as VideoTaskRecord } from '../../domain/video-task';
 import { TaskNotFoundError } from '../../services/task-updates-service';
 import type { GatewayContext } from '../context';
+import { LIVE_STATE_EXTENSION } from '../live-state';
 import { VideoTask } from '../types/video-task.type';
 
 /** Live task updates over graphql-ws; the streams come from `TaskUpdatesService`. */
 @Resolver()
 export class VideoTaskUpdatesResolver {
+  @Extensions({ [LIVE_STATE_EXTENSION]: true }) // late joiners of a shared execution get the latest state first
   @Subscription(() => VideoTask, {
     description: 'The current state of one of your tasks, then each change (higher revision); completes after SUCCEEDED, FAILED or EXPIRED.',
     subscribe: async ({ args, context }) => {
