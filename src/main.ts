@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 15_000);
+    }, config.upstream.timeoutMs + 15_000); // room for a create in flight to finish and be stored
     forced.unref();
     gateway
       .stop()

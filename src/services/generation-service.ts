@@ -42,13 +42,33 @@ export const TASK_ID_PREFIX = 'vt_';
 export class GenerationService {
   private readonly now: () => number;
   private readonly newTaskId: () => string;
+  /** Submissions under way: a create the upstream accepted must still be stored at shutdown. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.newTaskId = deps.newTaskId ?? (() => `${TASK_ID_PREFIX}${randomUUID()}`);
   }
 
-  async submit(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
+  submit(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
+    const submission = this.submitNow(clientId, request);
+    this.inFlight.add(submission);
+    const forget = (): void => void this.inFlight.delete(submission);
+    submission.then(forget, forget);
+    return submission;
+  }
+
+  /** Waits (up to `timeoutMs`) for submissions under way, so none is cut off between create and store. */
+  async drain(timeoutMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private async submitNow(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
     const validation = validateGenerationRequest(request);
     if (!validation.ok) throw new InvalidGenerationError(validation.issues);
     const generation = validation.value;

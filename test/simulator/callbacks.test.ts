@@ -16,7 +16,9 @@ describe('simulator callbacks', () => {
   describe('on natural status changes', () => {
     let sim: RunningSimulator;
     beforeAll(async () => {
-      sim = await startSimulator({ queueMs: 30, runMs: 30 });
+      // Callbacks report the status current when their timer fires; a wide running phase keeps a
+      // late timer (a loaded machine) from skipping straight to "completed".
+      sim = await startSimulator({ queueMs: 50, runMs: 600 });
     });
     afterAll(() => sim.stop());
 
