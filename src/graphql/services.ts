@@ -1,8 +1,14 @@
 import type { GenerationService } from '../services/generation-service';
+import type { TaskHistoryService } from '../services/task-history-service';
 import type { TaskQueryService } from '../services/task-query-service';
+import type { UsageReportService } from '../services/usage-report-service';
 
 /** The application services resolvers may call; injected through the type-graphql container. */
 export interface GatewayServices {
   generation: GenerationService;
   taskQueries: TaskQueryService;
+  /** `videoTasks` pages. */
+  taskHistory: TaskHistoryService;
+  /** `usageReport`. */
+  usageReports: UsageReportService;
 }
