@@ -1,4 +1,5 @@
 import { benchFanOut } from './fan-out';
+import { benchHistoryUsage } from './history-usage';
 import { benchHttpQps } from './http-qps';
 import { benchUpstreamReads } from './upstream-reads';
 
@@ -11,6 +12,7 @@ const SECTIONS: Record<string, () => Promise<string[]>> = {
   'http-qps': benchHttpQps,
   'fan-out': benchFanOut,
   'upstream-reads': benchUpstreamReads,
+  'history-usage': benchHistoryUsage,
 };
 
 async function main(): Promise<void> {

@@ -11,7 +11,9 @@ import { TaskUpdatesService } from './services/task-updates-service';
 import { UpstreamCallbackService } from './services/upstream-callback-service';
 import { GenerationService } from './services/generation-service';
 import { TaskQueryService } from './services/task-query-service';
-import { openStore, type GatewayStore } from './store/open-store';
+import { TaskHistoryService } from './services/task-history-service';
+import { UsageReportService } from './services/usage-report-service';
+import { openIndexedStore, type IndexedGatewayStore } from './store/open-indexed-store';
 import { HttpUpstreamClient } from './upstream/http-upstream-client';
 
 /** The upstream to talk to: the real API, or the embedded simulator that `main.ts` started. */
@@ -25,7 +27,7 @@ export interface RunningGateway {
   url: string;
   port: number;
   server: RunningGatewayServer;
-  store: GatewayStore;
+  store: IndexedGatewayStore;
   poller: TaskPoller;
   stop(): Promise<void>;
 }
@@ -39,7 +41,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   if (authenticator.open) {
     logger.warn('GATEWAY_API_KEYS is empty: every request acts as client "dev" (refused in production)');
   }
-  const store = await openStore(config.storeUrl, { logger });
+  // Tasks plus each client's history and the usage records, kept in step by every task write.
+  const store = await openIndexedStore(config.storeUrl, { logger });
   const upstream = new HttpUpstreamClient({
     baseUrl: upstreamTarget.baseUrl,
     apiKey: upstreamTarget.apiKey,
@@ -76,7 +79,15 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   });
   const taskQueries = new TaskQueryService(store.tasks);
   const liveUpdates = new TaskUpdatesService(taskQueries, events);
-  const schema = buildGatewaySchema({ generation, taskQueries }, events.pubSub);
+  const taskHistory = new TaskHistoryService({ history: store.history, tasks: store.tasks });
+  const usageReports = new UsageReportService({
+    history: store.history,
+    records: store.usageRecords,
+    cells: store.usageCells,
+    tasks: store.tasks,
+    maxBuckets: config.usage.maxReportBuckets,
+  });
+  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports }, events.pubSub);
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
         new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),
@@ -113,6 +124,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
     await running.stop();
+    // A create the upstream may already have billed must reach the store before it closes.
+    await generation.drain(config.upstream.timeoutMs + 1_000);
     await poller.stop();
     await store.close();
     logger.info('gateway stopped');

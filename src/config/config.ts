@@ -42,6 +42,8 @@ export interface GatewayConfig {
   callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
   /** graphql-ws: time allowed for `connection_init`, and the ping interval. */
   websocket: { connectionInitTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
+  /** `usageReport`: the most time buckets one report may span (more is a BAD_USER_INPUT error). */
+  usage: { maxReportBuckets: number };
   simulator: { queueMs: number; runMs: number };
 }
 
@@ -100,6 +102,8 @@ const envSchema = z
     WS_CONNECTION_INIT_TIMEOUT_MS: intFrom(5000, 100),
     WS_KEEPALIVE_MS: intFrom(12000, 0),
     WS_MAX_MESSAGE_BYTES: intFrom(1024 * 1024, 1024),
+    // 1000 hours is six weeks of hourly buckets; days and months go much further.
+    USAGE_REPORT_MAX_BUCKETS: intFrom(1000, 1, 100000),
     SIMULATOR_QUEUE_MS: intFrom(2000, 0),
     SIMULATOR_RUN_MS: intFrom(8000, 0),
   })
@@ -191,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
     websocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS, keepAliveMs: e.WS_KEEPALIVE_MS, maxMessageBytes: e.WS_MAX_MESSAGE_BYTES },
+    usage: { maxReportBuckets: e.USAGE_REPORT_MAX_BUCKETS },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
   };
 }
