@@ -24,8 +24,13 @@ describe('task poller', () => {
     const done = await h.waitForStatus(task.id, ['SUCCEEDED']);
     expect(done.revision).toBe(3);
     const reads = h.simulator.stats().statusReadsByTask[task.upstreamTaskId];
-    // A later change upstream must not reach a terminal task: the gateway no longer asks.
+    // A later change upstream must not reach a terminal task: the gateway no longer asks. A
+    // witness task, polled on the same 20-80 ms schedule, shows time passing: after five more
+    // reads of it, a finished task still being polled would have been read too.
     h.simulator.control.fail(task.upstreamTaskId);
+    const witness = await submit();
+    const witnessReads = () => h.simulator.stats().statusReadsByTask[witness.upstreamTaskId] ?? 0;
+    await waitFor(witnessReads, (n) => n >= 5, { what: 'five reads of the witness task' });
     const again = await h.gql(`query($id: ID!) { videoTask(id: $id) { status revision } }`, { id: task.id });
     expect(again.data!.videoTask).toEqual({ status: 'SUCCEEDED', revision: 3 });
     expect(h.simulator.stats().statusReadsByTask[task.upstreamTaskId]).toBe(reads);
