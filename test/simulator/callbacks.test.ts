@@ -25,7 +25,9 @@ describe('simulator callbacks', () => {
     it('posts processing, then completed, with the JSON a status read returns', async () => {
       const api = client(sim, null);
       const id = await api.createId(t2v({ callback_url: `${receiver.url}/done`, return_last_frame: true }));
-      await waitFor(() => statuses(receiver, '/done'), (s) => s.length >= 2, { what: 'two callbacks' });
+      // A loaded CI machine once needed more than the default 10 s here (a delivery waits for
+      // the previous one, each up to its 5 s timeout); the sequence is what is asserted.
+      await waitFor(() => statuses(receiver, '/done'), (s) => s.length >= 2, { what: 'two callbacks', timeoutMs: 25_000 });
       expect(statuses(receiver, '/done')).toEqual(['processing', 'completed']);
       const [processing, completed] = receiver.deliveries.filter((d) => d.path === '/done');
       expect(processing?.contentType).toBe('application/json');
