@@ -234,6 +234,11 @@ export class UsageReportService {
         }
       }
     }
+    // Entries still unfinished in the history may belong to tasks whose end is stored but whose
+    // derived writes are still under way: count those ends now (read-your-writes).
+    for (const [taskId, record] of await this.justFinished(entries.filter((entry) => !isTerminal(entry.status)).map((entry) => entry.taskId))) {
+      records.set(taskId, record);
+    }
 
     let next = 0;
     return pieces.map((piece) => {
@@ -255,6 +260,25 @@ export class UsageReportService {
   private async recordsOf(taskIds: readonly string[]): Promise<Map<string, UsageRecord>> {
     const found = new Map<string, UsageRecord>();
     (await this.deps.records.getMany(taskIds)).forEach((record, i) => record && found.set(taskIds[i]!, record));
+    for (const [taskId, record] of await this.justFinished(taskIds.filter((id) => !found.has(id)))) found.set(taskId, record);
+    return found;
+  }
+
+  /**
+   * Records of those of `taskIds` (tasks the history still shows unfinished, so few: the active
+   * ones) whose stored task is already finished. `settle` runs under the task's lock, so it waits
+   * for an update still writing its derived data, and a task reported finished by `videoTask` is
+   * never counted as unfinished by a report read after it.
+   */
+  private async justFinished(taskIds: readonly string[]): Promise<Map<string, UsageRecord>> {
+    const found = new Map<string, UsageRecord>();
+    if (taskIds.length === 0) return found;
+    const tasks = await this.deps.tasks.getMany(taskIds);
+    for (const task of tasks) {
+      if (!task || !isTerminal(task.status)) continue;
+      const record = await this.deps.tasks.settle(task.id);
+      if (record) found.set(task.id, record);
+    }
     return found;
   }
 }
