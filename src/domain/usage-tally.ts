@@ -30,19 +30,7 @@ export const VIDEO_TICKS_PER_SECOND = 24_000;
  * are merged in; float sums are not) and a length of k frames (k / 24 s, e.g. 29 / 24 =
  * 1.2083...) adds exactly; 2^53 ticks is over 10,000 years of video.
  */
-export interface UsageSums {
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  expired: number;
-  costUsd: string;
-  discountUsd: string;
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  generatedVideos: number;
-  videoTicks: number;
-}
+export type UsageSums = Omit<UsageTotals, 'videoSeconds'> & { videoTicks: number };
 
 /**
  * A running total. A task is added in two independent parts: {@link addSubmission} when it

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { GenerationMode, ImageRole, VideoModel } from '../../../src/domain/generation-mode';
-import { AspectRatio, ServiceTier, VideoResolution, type GenerationOptionsInput, type ResolvedOptions } from '../../../src/domain/generation-options';
+import { AspectRatio, ServiceTier, VideoResolution, type GenerationOptionsInput } from '../../../src/domain/generation-options';
 import type { GenerationRequest, ValidatedGeneration, ValidationResult } from '../../../src/domain/generation-request';
 import { InputIssueCode, type InputIssue } from '../../../src/domain/input-issue';
 import { validateGenerationRequest } from '../../../src/domain/validation/validate-generation';
 import { jpegBuffer, jpegDataUrl, pngDataUrl, toDataUrl, webpDataUrl } from '../../support/images';
+import { DEFAULT_T2V_OPTIONS } from '../../support/fixtures';
 
 const URL_A = 'https://example.com/a.png';
 const URL_B = 'https://example.com/b.png';
@@ -40,18 +41,8 @@ function refused(result: ValidationResult): InputIssue[] {
 /** "path:CODE" for each issue, sorted, for compact comparisons. */
 const summary = (result: ValidationResult): string[] => (result.ok ? [] : result.issues.map((i) => `${i.path.join('.')}:${i.code}`).sort());
 
-const DEFAULTS: Omit<ResolvedOptions, 'ratio'> = {
-  resolution: VideoResolution.P720,
-  duration: 5,
-  frames: null,
-  durationSeconds: 5,
-  seed: -1,
-  cameraFixed: false,
-  watermark: false,
-  returnLastFrame: false,
-  serviceTier: ServiceTier.DEFAULT,
-  executionExpiresAfter: 172800,
-};
+// The documented defaults; only the ratio differs per mode.
+const { ratio: _ratio, ...DEFAULTS } = DEFAULT_T2V_OPTIONS;
 
 describe('validateGenerationRequest: defaults and models per mode', () => {
   it.each([
