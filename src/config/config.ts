@@ -41,10 +41,56 @@ export interface GatewayConfig {
   /** Upstream callbacks; `publicBaseUrl` unset = callbacks off (polling only). */
   callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
   /** graphql-ws: time allowed for `connection_init`, and the ping interval. */
-  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
+  websocket: {
+    connectionInitTimeoutMs: number;
+    keepAliveMs: number;
+    maxMessageBytes: number;
+    maxSubscriptionsPerSocket: number;
+    maxSocketsPerClient: number;
+    /** A socket whose unsent data exceeds this (a slow consumer) is closed instead of buffering more. */
+    maxBufferedBytes: number;
+  };
   /** `usageReport`: the most time buckets one report may span (more is a BAD_USER_INPUT error). */
   usage: { maxReportBuckets: number };
   simulator: { queueMs: number; runMs: number };
+  /** JSON Web Tokens from the product's own auth, besides the static keys; both unset = keys only. */
+  jwt: {
+    /** HS256 shared secret. */
+    secret: string | undefined;
+    /** RS256/ES256 public keys (cached by jose). */
+    jwksUrl: string | undefined;
+    issuer: string | undefined;
+    audience: string | undefined;
+  };
+  /** How long a client's idempotency key keeps naming its submission. */
+  idempotencyTtlSeconds: number;
+  limits: {
+    /** Per client; beyond it `RateLimitedError`. */
+    submitsPerMinute: number;
+    /** Non-terminal tasks one client may have at once. */
+    maxActiveTasksPerClient: number;
+    /** Non-terminal upstream tasks of the whole gateway (the upstream queues only so many per account). */
+    maxUpstreamActiveTasks: number;
+  };
+  /** Static limits on GraphQL documents, applied on HTTP and on graphql-ws alike. */
+  graphql: {
+    introspection: boolean;
+    maxDepth: number;
+    maxAliases: number;
+    maxRootFields: number;
+    maxTokens: number;
+    maxCost: number;
+    maxDirectives: number;
+  };
+  http: {
+    /** Bodies above this many bytes count as large and take a slot of `maxLargeRequestsInFlight`. */
+    largeRequestBytes: number;
+    /** Large requests read and processed at once; others wait (bounded) for a slot, then 503. */
+    maxLargeRequestsInFlight: number;
+    /** Whole request (headers and body) must arrive within this time. */
+    requestTimeoutMs: number;
+    headersTimeoutMs: number;
+  };
 }
 
 /** Raised when the environment cannot make a valid configuration; the message lists every problem. */
@@ -104,12 +150,40 @@ const envSchema = z
     WS_MAX_MESSAGE_BYTES: intFrom(1024 * 1024, 1024),
     // 1000 hours is six weeks of hourly buckets; days and months go much further.
     USAGE_REPORT_MAX_BUCKETS: intFrom(1000, 1, 100000),
+    WS_MAX_SUBSCRIPTIONS_PER_SOCKET: intFrom(100, 1),
+    WS_MAX_SOCKETS_PER_CLIENT: intFrom(20, 1),
+    WS_MAX_BUFFERED_BYTES: intFrom(4 * 1024 * 1024, 1024),
+    AUTH_JWT_SECRET: optionalText.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+    AUTH_JWKS_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    AUTH_JWT_ISSUER: optionalText,
+    AUTH_JWT_AUDIENCE: optionalText,
+    IDEMPOTENCY_TTL_SECONDS: intFrom(24 * 60 * 60, 1),
+    RATE_LIMIT_SUBMITS_PER_MINUTE: intFrom(30, 1),
+    MAX_ACTIVE_TASKS_PER_CLIENT: intFrom(20, 1),
+    MAX_UPSTREAM_ACTIVE_TASKS: intFrom(100, 1),
+    GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+    GRAPHQL_MAX_DEPTH: intFrom(12, 2, 1000),
+    GRAPHQL_MAX_ALIASES: intFrom(15, 0, 10000),
+    GRAPHQL_MAX_ROOT_FIELDS: intFrom(10, 1, 10000),
+    GRAPHQL_MAX_TOKENS: intFrom(2000, 100),
+    GRAPHQL_MAX_COST: intFrom(5000, 10),
+    GRAPHQL_MAX_DIRECTIVES: intFrom(50, 0, 10000),
+    LARGE_REQUEST_BYTES: intFrom(1024 * 1024, 1024),
+    MAX_LARGE_REQUESTS_IN_FLIGHT: intFrom(2, 1, 1000),
+    HTTP_REQUEST_TIMEOUT_MS: intFrom(120000, 1000),
+    HTTP_HEADERS_TIMEOUT_MS: intFrom(20000, 1000),
     SIMULATOR_QUEUE_MS: intFrom(2000, 0),
     SIMULATOR_RUN_MS: intFrom(8000, 0),
   })
   .superRefine((env, ctx) => {
     if (env.SPARK_DANCE_API_KEY && !env.SPARK_DANCE_BASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['SPARK_DANCE_BASE_URL'], message: 'is required when SPARK_DANCE_API_KEY is set' });
+    }
+    if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
+      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (RS256/ES256), not both' });
+    }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must be <= HTTP_REQUEST_TIMEOUT_MS' });
     }
     if (env.POLL_MAX_INTERVAL_MS < env.POLL_MIN_INTERVAL_MS) {
       ctx.addIssue({ code: 'custom', path: ['POLL_MAX_INTERVAL_MS'], message: 'must be >= POLL_MIN_INTERVAL_MS' });
@@ -162,8 +236,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!env.SPARK_DANCE_API_KEY?.trim() && env.SPARK_DANCE_BASE_URL?.trim()) {
     problems.push('SPARK_DANCE_BASE_URL is set but SPARK_DANCE_API_KEY is not: set both, or neither for the simulator');
   }
-  if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0) {
-    problems.push('GATEWAY_API_KEYS: required when NODE_ENV=production (refusing to serve everyone as "dev")');
+  const jwtConfigured = Boolean(env.AUTH_JWT_SECRET?.trim() || env.AUTH_JWKS_URL?.trim());
+  if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0 && !jwtConfigured) {
+    problems.push('GATEWAY_API_KEYS: required when NODE_ENV=production unless AUTH_JWT_SECRET or AUTH_JWKS_URL is set (refusing to serve everyone as "dev")');
   }
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -194,8 +269,37 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.POLL_CONCURRENCY,
     },
     callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
-    websocket: { connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS, keepAliveMs: e.WS_KEEPALIVE_MS, maxMessageBytes: e.WS_MAX_MESSAGE_BYTES },
+    websocket: {
+      connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
+      keepAliveMs: e.WS_KEEPALIVE_MS,
+      maxMessageBytes: e.WS_MAX_MESSAGE_BYTES,
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSocketsPerClient: e.WS_MAX_SOCKETS_PER_CLIENT,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
     usage: { maxReportBuckets: e.USAGE_REPORT_MAX_BUCKETS },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
+    jwt: { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
+    idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    limits: {
+      submitsPerMinute: e.RATE_LIMIT_SUBMITS_PER_MINUTE,
+      maxActiveTasksPerClient: e.MAX_ACTIVE_TASKS_PER_CLIENT,
+      maxUpstreamActiveTasks: e.MAX_UPSTREAM_ACTIVE_TASKS,
+    },
+    graphql: {
+      introspection: e.GRAPHQL_INTROSPECTION === undefined ? !production : e.GRAPHQL_INTROSPECTION === 'true',
+      maxDepth: e.GRAPHQL_MAX_DEPTH,
+      maxAliases: e.GRAPHQL_MAX_ALIASES,
+      maxRootFields: e.GRAPHQL_MAX_ROOT_FIELDS,
+      maxTokens: e.GRAPHQL_MAX_TOKENS,
+      maxCost: e.GRAPHQL_MAX_COST,
+      maxDirectives: e.GRAPHQL_MAX_DIRECTIVES,
+    },
+    http: {
+      largeRequestBytes: e.LARGE_REQUEST_BYTES,
+      maxLargeRequestsInFlight: e.MAX_LARGE_REQUESTS_IN_FLIGHT,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    },
   };
 }
