@@ -9,7 +9,9 @@ import { TaskPoller } from './live/task-poller';
 import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
 import { TaskUpdatesService } from './services/task-updates-service';
 import { UpstreamCallbackService } from './services/upstream-callback-service';
+import { ActiveTaskSlots } from './services/active-task-slots';
 import { GenerationService } from './services/generation-service';
+import { SubmissionLimits } from './services/submission-limits';
 import { TaskQueryService } from './services/task-query-service';
 import { TaskHistoryService } from './services/task-history-service';
 import { UsageReportService } from './services/usage-report-service';
@@ -51,6 +53,12 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     timeoutMs: config.upstream.timeoutMs,
     logger,
   });
+  // Unfinished tasks per client and in total, counted from the store before submissions are taken.
+  const slots = new ActiveTaskSlots({ perClient: config.limits.maxActiveTasksPerClient, upstream: config.limits.maxUpstreamActiveTasks });
+  await slots.load(store.tasks).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
   const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
   const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
@@ -63,15 +71,26 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     callbacks: callbacksOn ? { safetyIntervalMs: config.poll.callbackSafetyIntervalMs } : undefined,
     notFoundConfirmMs: config.poll.notFoundConfirmMs,
     concurrency: config.poll.concurrency,
-    onChange: (task) => events.publish(task),
+    onChange: (task) => {
+      slots.observe(task);
+      events.publish(task);
+    },
   });
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {
     logger.warn('CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)');
   }
+  const limits = new SubmissionLimits({
+    slots,
+    submitsPerMinute: config.limits.submitsPerMinute,
+    nextCheckInMs: (taskId) => poller.nextReadInMs(taskId),
+  });
   const generation = new GenerationService({
     tasks: store.tasks,
     upstream,
+    idempotency: store.idempotency,
+    idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+    admit: (clientId) => limits.admit(clientId),
     watch: (id) => poller.watch(id),
     onCreated: (task) => events.publish(task),
     callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,

@@ -17,6 +17,7 @@ export enum InputIssueCode {
   INVALID_IMAGE_DIMENSIONS = 'INVALID_IMAGE_DIMENSIONS',
   INVALID_IMAGE_ASPECT_RATIO = 'INVALID_IMAGE_ASPECT_RATIO',
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  INVALID_IDEMPOTENCY_KEY = 'INVALID_IDEMPOTENCY_KEY',
 }
 
 /** One problem, located by its path inside the mode's input, e.g. `["options", "frames"]`. */

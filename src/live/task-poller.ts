@@ -33,6 +33,8 @@ const PAUSED = Symbol('paused');
 
 interface Watch {
   timer: NodeJS.Timeout | undefined;
+  /** When the scheduled read is due (epoch ms). */
+  dueAtMs: number;
   /** Reads since the last change: drives the backoff. */
   quietReads: number;
   /** Reads so far: with callbacks on, only the first is scheduled early. */
@@ -77,7 +79,7 @@ export class TaskPoller {
   /** Starts following a task (no-op when already followed). */
   watch(taskId: string): void {
     if (this.stopped || this.watches.has(taskId)) return;
-    const watch: Watch = { timer: undefined, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0, inFlight: false, again: false };
+    const watch: Watch = { timer: undefined, dueAtMs: 0, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0, inFlight: false, again: false };
     this.watches.set(taskId, watch);
     // Jittered like every later read, so tasks resumed together after a restart don't read at once.
     this.schedule(taskId, watch, nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options));
@@ -101,6 +103,17 @@ export class TaskPoller {
       return;
     }
     this.schedule(taskId, watch, 0);
+  }
+
+  /**
+   * Milliseconds until the poller next reads `taskId` (0 when a read is due or in flight),
+   * or undefined when the task is not followed. The earliest the gateway itself can learn
+   * that the task finished, callbacks aside.
+   */
+  nextReadInMs(taskId: string): number | undefined {
+    const watch = this.watches.get(taskId);
+    if (!watch) return undefined;
+    return watch.inFlight ? 0 : Math.max(0, watch.dueAtMs - this.now());
   }
 
   /** Number of tasks being followed. */
@@ -128,6 +141,7 @@ export class TaskPoller {
     if (this.stopped) return;
     clearTimeout(watch.timer);
     const wait = Math.max(delayMs, this.pausedUntil - this.now());
+    watch.dueAtMs = this.now() + wait;
     watch.timer = setTimeout(() => {
       const poll = this.poll(taskId, watch);
       this.polls.add(poll);

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { GenerationRequest } from '../domain/generation-request';
+import { fingerprintGeneration } from '../domain/generation-fingerprint';
+import type { GenerationRequest, ValidatedGeneration } from '../domain/generation-request';
+import { checkIdempotencyKey, idempotencyKeyReusedIssue } from '../domain/idempotency-key';
 import { VideoTaskStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import { validateGenerationRequest } from '../domain/validation/validate-generation';
+import type { IdempotencyRecord, IdempotencyRepository } from '../store/idempotency-repository';
 import type { TaskRepository } from '../store/task-repository';
 import type { UpstreamApi } from '../upstream/upstream-api';
+import { UpstreamRequestError } from '../upstream/upstream-error';
+import type { SlotReservation } from './active-task-slots';
 import { InvalidGenerationError } from './generation-errors';
 
 /** A submission the upstream accepted. */
@@ -19,6 +24,11 @@ export interface SubmittedGeneration {
 export interface GenerationServiceDeps {
   tasks: TaskRepository;
   upstream: UpstreamApi;
+  idempotency: IdempotencyRepository;
+  /** How long an idempotency key keeps naming its submission. */
+  idempotencyTtlMs: number;
+  /** Admits a submission past the rate and active-task limits, or throws `SubmissionLimitError`. */
+  admit: (clientId: string) => Promise<SlotReservation>;
   /** Told about every new task so it gets followed to its end. */
   watch: (taskId: string) => void;
   /** Told about every stored new task (subscriptions of the client hear of it). */
@@ -33,25 +43,39 @@ export interface GenerationServiceDeps {
 /** Prefix of task ids, so `node(id)` can tell a task id from anything else. */
 export const TASK_ID_PREFIX = 'vt_';
 
+/** A keyed submission under way in this process, joined by identical concurrent requests. */
+interface KeyedFlight {
+  fingerprint: string;
+  result: Promise<SubmittedGeneration>;
+}
+
 /**
- * Submits generations: validate everything first (so bad input never costs money), create
- * upstream exactly once, store the task, and hand it to the poller. Throws
- * `InvalidGenerationError` or `UpstreamRequestError`; the GraphQL layer turns those into
- * typed results.
+ * Submits generations: validate everything first (so bad input never costs money), honour the
+ * idempotency key, pass the limits, create upstream exactly once, store the task, and hand it
+ * to the poller. Throws `InvalidGenerationError`, `SubmissionLimitError` or
+ * `UpstreamRequestError`; the GraphQL layer turns those into typed results.
+ *
+ * Idempotency: a key names one submission of one client for `idempotencyTtlMs`. The same key
+ * with the same input (same fingerprint) returns that task (`replayed: true`) without calling
+ * the upstream, also while the first request is still creating it (identical concurrent
+ * requests join it); with another input it is `IDEMPOTENCY_KEY_REUSED`. A create that failed
+ * frees the key, so a retryable failure can be retried with it.
  */
 export class GenerationService {
   private readonly now: () => number;
   private readonly newTaskId: () => string;
   /** Submissions under way: a create the upstream accepted must still be stored at shutdown. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Keyed submissions under way, by client and key. */
+  private readonly keyedFlights = new Map<string, KeyedFlight>();
 
   constructor(private readonly deps: GenerationServiceDeps) {
     this.now = deps.now ?? Date.now;
     this.newTaskId = deps.newTaskId ?? (() => `${TASK_ID_PREFIX}${randomUUID()}`);
   }
 
-  submit(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
-    const submission = this.submitNow(clientId, request);
+  submit(clientId: string, request: GenerationRequest, idempotencyKey?: string | null): Promise<SubmittedGeneration> {
+    const submission = this.submitNow(clientId, request, idempotencyKey ?? undefined);
     this.inFlight.add(submission);
     const forget = (): void => void this.inFlight.delete(submission);
     submission.then(forget, forget);
@@ -68,14 +92,99 @@ export class GenerationService {
     clearTimeout(timer);
   }
 
-  private async submitNow(clientId: string, request: GenerationRequest): Promise<SubmittedGeneration> {
+  private async submitNow(clientId: string, request: GenerationRequest, idempotencyKey: string | undefined): Promise<SubmittedGeneration> {
     const validation = validateGenerationRequest(request);
-    if (!validation.ok) throw new InvalidGenerationError(validation.issues);
+    const keyIssue = idempotencyKey === undefined ? undefined : checkIdempotencyKey(idempotencyKey);
+    if (!validation.ok || keyIssue) throw new InvalidGenerationError([...(validation.ok ? [] : validation.issues), ...(keyIssue ? [keyIssue] : [])]);
     const generation = validation.value;
+    if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId(), undefined);
 
-    // The id exists before the create so the callback URL can name it.
-    const id = this.newTaskId();
-    const created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
+    const fingerprint = fingerprintGeneration(generation);
+    const flightKey = JSON.stringify([clientId, idempotencyKey]);
+    const flight = this.keyedFlights.get(flightKey);
+    if (flight) {
+      if (flight.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
+      return { ...(await flight.result), replayed: true };
+    }
+    // Registered before any await, so a concurrent identical request always finds it.
+    const result = this.submitKeyed(clientId, idempotencyKey, fingerprint, generation);
+    this.keyedFlights.set(flightKey, { fingerprint, result });
+    try {
+      return await result;
+    } finally {
+      this.keyedFlights.delete(flightKey);
+    }
+  }
+
+  private async submitKeyed(clientId: string, key: string, fingerprint: string, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
+    const existing = await this.deps.idempotency.get(clientId, key);
+    if (existing) {
+      if (existing.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
+      const task = await this.deps.tasks.get(existing.taskId);
+      if (task) {
+        if (existing.state === 'pending') await this.putRecord({ ...existing, state: 'created' });
+        return { task, warnings: generation.warnings, replayed: true };
+      }
+      // A pending record without its task: this process holds no flight for it, so an earlier
+      // process stopped between the write-ahead record and storing the task. The create's outcome
+      // is unknown (the upstream has no lookup by our id); the caller asked again, so try again.
+      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an interrupted submission reused: submitting again');
+    }
+    const record: IdempotencyRecord = {
+      clientId,
+      key,
+      fingerprint,
+      taskId: this.newTaskId(),
+      state: 'pending',
+      createdAt: new Date(this.now()).toISOString(),
+    };
+    const reservation = await this.deps.admit(clientId);
+    try {
+      // Write-ahead: the key names the task id before the create can be billed.
+      await this.putRecord(record);
+    } catch (error) {
+      reservation.release();
+      throw error;
+    }
+    let submitted: SubmittedGeneration;
+    try {
+      submitted = await this.create(clientId, generation, record.taskId, reservation);
+    } catch (error) {
+      // The upstream answered (or never got) the create without a task: free the key for a retry.
+      // Any other failure (storing a created task) keeps the record, which names the task id.
+      if (error instanceof UpstreamRequestError) await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
+      throw error;
+    }
+    await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
+      // The task is stored; a later request with this key finds it through the pending record.
+      this.deps.logger.error({ err: error, clientId, taskId: record.taskId }, 'idempotency record could not be marked created');
+    });
+    return submitted;
+  }
+
+  /** Writes a record for what is left of its time to live (counted from the first submission). */
+  private async putRecord(record: IdempotencyRecord): Promise<void> {
+    const leftMs = Date.parse(record.createdAt) + this.deps.idempotencyTtlMs - this.now();
+    await this.deps.idempotency.put(record, Math.max(1, leftMs));
+  }
+
+  /**
+   * Creates the task upstream and stores it. `reservation` is the slot admitted for it (keyed
+   * submissions are admitted by the caller, after the replay checks).
+   */
+  private async create(clientId: string, generation: ValidatedGeneration, id: string, reservation: SlotReservation | undefined): Promise<SubmittedGeneration> {
+    const slot = reservation ?? (await this.deps.admit(clientId));
+    let created: Awaited<ReturnType<UpstreamApi['createTask']>>;
+    try {
+      created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
+    } catch (error) {
+      slot.release();
+      if (error instanceof UpstreamRequestError && error.kind === 'unavailable' && error.httpStatus === null) {
+        // Timed out or cut off after sending: the upstream may have accepted (and billed) it.
+        this.deps.logger.warn({ clientId, taskId: id, code: error.code }, 'create outcome unknown: the upstream may have accepted it');
+      }
+      throw error;
+    }
     const createdAtMs = this.now();
     const createdAt = new Date(createdAtMs).toISOString();
     const task: VideoTask = {
@@ -101,10 +210,13 @@ export class GenerationService {
     try {
       await this.deps.tasks.insert(task);
     } catch (error) {
-      // The upstream task exists and may be billed: make it findable by hand.
+      // The upstream task exists and may be billed: make it findable by hand. (Its slot is
+      // released: no stored change would ever free it.)
+      slot.release();
       this.deps.logger.error({ err: error, clientId, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
       throw error;
     }
+    slot.commit(task.id);
     this.deps.watch(task.id);
     this.deps.onCreated?.(task);
     this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');

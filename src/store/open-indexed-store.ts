@@ -1,4 +1,5 @@
 import type { Keyv } from 'keyv';
+import { IDEMPOTENCY_NAMESPACE, KeyvIdempotencyRepository, type IdempotencyRepository } from './idempotency-repository';
 import { openKeyvStores } from './keyv-factory';
 import { KeyvTaskRepository, TASK_NAMESPACES } from './keyv-task-repository';
 import { IndexedTaskRepository } from './indexed-task-repository';
@@ -19,6 +20,7 @@ export const INDEXED_STORE_NAMESPACES = [
   USAGE_RECORD_NAMESPACE,
   USAGE_CELL_NAMESPACE,
   UNSETTLED_NAMESPACE,
+  IDEMPOTENCY_NAMESPACE,
 ] as const;
 
 /** One `Keyv` per namespace of {@link INDEXED_STORE_NAMESPACES}. */
@@ -34,6 +36,8 @@ export interface IndexedGatewayStore extends GatewayStore {
   readonly usageRecords: UsageRecordStore;
   /** Cached usage aggregates of final periods. */
   readonly usageCells: UsageCellCache;
+  /** Each client's idempotency keys. */
+  readonly idempotency: IdempotencyRepository;
 }
 
 /** The repositories of an indexed store, over already opened namespaces. */
@@ -42,6 +46,7 @@ export interface IndexedRepositories {
   history: TaskHistoryIndex;
   usageRecords: UsageRecordStore;
   usageCells: UsageCellCache;
+  idempotency: IdempotencyRepository;
 }
 
 /** Options of {@link createIndexedRepositories}. */
@@ -72,7 +77,7 @@ export async function createIndexedRepositories(keyv: IndexedStoreKeyvs, options
     now: options.now,
   });
   await tasks.prepare();
-  return { tasks, history, usageRecords, usageCells };
+  return { tasks, history, usageRecords, usageCells, idempotency: new KeyvIdempotencyRepository(keyv.idempotency_keys) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { openIndexedStore } from '../../src/store/open-indexed-store';
+import { describeIdempotencyRepositoryContract } from './idempotency-repository.contract';
 import { describeTaskHistoryContract } from './task-history.contract';
 import { describeTaskRepositoryContract } from './task-repository.contract';
 
@@ -12,4 +13,9 @@ describeTaskRepositoryContract('indexed memory://', async () => {
 describeTaskHistoryContract('memory://', async (options) => {
   const store = await openIndexedStore('memory://', options);
   return { store, close: () => store.close() };
+});
+
+describeIdempotencyRepositoryContract('memory://', async () => {
+  const store = await openIndexedStore('memory://');
+  return { repo: store.idempotency, close: () => store.close() };
 });

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { openIndexedStore } from '../../src/store/open-indexed-store';
+import { describeIdempotencyRepositoryContract, type OpenedIdempotencyRepository } from './idempotency-repository.contract';
 import { describeTaskHistoryContract, type OpenedIndexedStore } from './task-history.contract';
 import { describeTaskRepositoryContract, type OpenedTaskRepository } from './task-repository.contract';
 import { useTempDir } from './temp-dir';
@@ -18,5 +19,11 @@ async function openStoreAt(path: string, historyChunkSize: number): Promise<Open
   return { store, close: () => store.close(), reopen: () => openStoreAt(path, historyChunkSize) };
 }
 
+async function openIdempotencyAt(path: string): Promise<OpenedIdempotencyRepository> {
+  const store = await openIndexedStore(`sqlite://${path}`);
+  return { repo: store.idempotency, close: () => store.close(), reopen: () => openIdempotencyAt(path) };
+}
+
 describeTaskRepositoryContract('indexed sqlite://', () => openRepositoryAt(nextPath()));
 describeTaskHistoryContract('sqlite://', (options) => openStoreAt(nextPath(), options.historyChunkSize));
+describeIdempotencyRepositoryContract('sqlite://', () => openIdempotencyAt(nextPath()));

@@ -1,5 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import { InvalidGenerationError } from '../../services/generation-errors';
+import { SubmissionLimitError } from '../../services/submission-limits';
 import { UpstreamRequestError } from '../../upstream/upstream-error';
 import type { GatewayContext } from '../context';
 import { GenerateVideoInput, toGenerationRequest } from '../inputs/generate-video.input';
@@ -19,12 +20,15 @@ export class GenerateVideoResolver {
   })
   async generateVideo(
     @Arg('input', () => GenerateVideoInput) input: GenerateVideoInput,
-    @Arg('idempotencyKey', () => String, { nullable: true })
-    _idempotencyKey: string | undefined,
+    @Arg('idempotencyKey', () => String, {
+      nullable: true,
+      description: 'Names this submission for 24 h (IDEMPOTENCY_TTL_SECONDS), per client: the same key with the same input returns the same task (replayed: true) without a new upstream create; with another input it is IDEMPOTENCY_KEY_REUSED. 1 to 255 characters.',
+    })
+    idempotencyKey: string | null | undefined,
     @Ctx() { viewer }: GatewayContext,
   ): Promise<typeof GenerateVideoResult> {
     try {
-      const submitted = await this.services.generation.submit(viewer.clientId, toGenerationRequest(input));
+      const submitted = await this.services.generation.submit(viewer.clientId, toGenerationRequest(input), idempotencyKey);
       return new GenerateVideoSuccess(submitted);
     } catch (error) {
       return toProblem(error);
@@ -36,6 +40,9 @@ export class GenerateVideoResolver {
 function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimitedError {
   if (error instanceof InvalidGenerationError) {
     return new InvalidInputError({ message: error.message, issues: error.issues });
+  }
+  if (error instanceof SubmissionLimitError) {
+    return new RateLimitedError({ code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
   }
   if (error instanceof UpstreamRequestError) {
     if (error.kind === 'rate_limited') {
