@@ -33,7 +33,6 @@ describe('schema', () => {
       'union GenerateVideoResult = GenerateVideoSuccess | InvalidInputError | UpstreamError | RateLimitedError',
       'enum AspectRatio',
       'enum VideoTaskStatus',
-      'generateVideo(idempotencyKey: String, input: GenerateVideoInput!): GenerateVideoResult!',
       'nearestFrameCount(seconds: Float!): FrameCount!',
       'node(id: ID!): Node',
       'videoTask(id: ID!): VideoTask',
@@ -42,5 +41,8 @@ describe('schema', () => {
     ]) {
       expect(sdl).toContain(name);
     }
+    const generateVideo = buildGatewaySchema().getMutationType()!.getFields()['generateVideo']!;
+    expect(String(generateVideo.type)).toBe('GenerateVideoResult!');
+    expect(generateVideo.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual(['idempotencyKey: String', 'input: GenerateVideoInput!']);
   });
 });
