@@ -14,6 +14,7 @@ import {
 import type { Logger } from 'pino';
 import type { ValidatedGeneration } from '../domain/generation-request';
 import { UpstreamErrorCode } from './error-codes';
+import { jsonBody, type JsonBody } from './json-body';
 import { snapshotFromWire, toWireCreateRequest } from './translate';
 import type { UpstreamApi } from './upstream-api';
 import { UpstreamRequestError, codeForHttpFailure } from './upstream-error';
@@ -72,7 +73,8 @@ export class HttpUpstreamClient implements UpstreamApi {
 
   async createTask(generation: ValidatedGeneration, options: { callbackUrl?: string } = {}): Promise<CreatedUpstreamTask> {
     const body = toWireCreateRequest(generation, options.callbackUrl);
-    const json = await this.call(this.createPolicy, 'POST', this.options.createPath, JSON.stringify(body));
+    // Streamed: the images in it are sent from the validated strings, not from copies.
+    const json = await this.call(this.createPolicy, 'POST', this.options.createPath, jsonBody(body));
     const parsed = wireCreateResponse.safeParse(json);
     if (!parsed.success) throw malformed('create', parsed.error.issues[0]?.message);
     const created = parsed.data;
@@ -90,7 +92,7 @@ export class HttpUpstreamClient implements UpstreamApi {
     return snapshotFromWire(parsed.data);
   }
 
-  private async call(policy: IPolicy, method: 'GET' | 'POST', path: string, body?: string): Promise<unknown> {
+  private async call(policy: IPolicy, method: 'GET' | 'POST', path: string, body?: JsonBody): Promise<unknown> {
     try {
       return await policy.execute(({ signal }) => this.send(method, path, body, signal));
     } catch (error) {
@@ -98,7 +100,7 @@ export class HttpUpstreamClient implements UpstreamApi {
     }
   }
 
-  private async send(method: string, path: string, body: string | undefined, signal: AbortSignal): Promise<unknown> {
+  private async send(method: string, path: string, body: JsonBody | undefined, signal: AbortSignal): Promise<unknown> {
     let response: Response;
     let text: string;
     try {
@@ -108,9 +110,10 @@ export class HttpUpstreamClient implements UpstreamApi {
         headers: {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          // A known length: the upstream gets a plain body, not a chunked one.
+          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.byteLength) }),
         },
-        body,
+        ...(body === undefined ? {} : { body: body.chunks(), duplex: 'half' as const }),
       });
       text = await response.text();
     } catch (error) {
