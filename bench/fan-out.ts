@@ -49,7 +49,15 @@ function openSubscriber(url: string, key: string, taskId: string): Subscriber {
 export async function benchFanOut(): Promise<string[]> {
   const target = await startTarget(
     'gateway-target.js',
-    { BENCH_SIM_QUEUE_MS: String(3_600_000), BENCH_GATEWAY_ENV: JSON.stringify({ POLL_MIN_INTERVAL_MS: '200', POLL_MAX_INTERVAL_MS: '200' }) },
+    {
+      BENCH_SIM_QUEUE_MS: String(3_600_000),
+      BENCH_GATEWAY_ENV: JSON.stringify({
+        POLL_MIN_INTERVAL_MS: '200',
+        POLL_MAX_INTERVAL_MS: '200',
+        // Every subscriber is the one bench client: its socket cap must not refuse them.
+        WS_MAX_SOCKETS_PER_CLIENT: String(SUBSCRIBERS + 100),
+      }),
+    },
     (process.env.BENCH_TARGET_ARGS ?? '--expose-gc').split(' '),
   );
   const subscribers: Subscriber[] = [];

@@ -1,6 +1,7 @@
 import { benchFanOut } from './fan-out';
 import { benchHistoryUsage } from './history-usage';
 import { benchHttpQps } from './http-qps';
+import { benchLargePayload } from './large-payload';
 import { benchUpstreamReads } from './upstream-reads';
 
 /**
@@ -13,6 +14,7 @@ const SECTIONS: Record<string, () => Promise<string[]>> = {
   'fan-out': benchFanOut,
   'upstream-reads': benchUpstreamReads,
   'history-usage': benchHistoryUsage,
+  'large-payload': benchLargePayload,
 };
 
 async function main(): Promise<void> {

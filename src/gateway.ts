@@ -1,8 +1,9 @@
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config';
 import { buildGatewaySchema } from './graphql/build-schema';
-import { ApiKeyAuthenticator } from './http/authenticator';
+import { BearerAuthenticator } from './http/authenticator';
 import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
+import { createJwtVerifier } from './http/jwt-verifier';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
 import { TaskPoller } from './live/task-poller';
@@ -39,9 +40,9 @@ export interface RunningGateway {
  * store -> upstream client -> services -> poller -> schema -> HTTP/WebSocket server.
  */
 export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger): Promise<RunningGateway> {
-  const authenticator = new ApiKeyAuthenticator(config.apiKeys);
+  const authenticator = new BearerAuthenticator(config.apiKeys, createJwtVerifier(config.jwt, logger.child({ component: 'auth' })));
   if (authenticator.open) {
-    logger.warn('GATEWAY_API_KEYS is empty: every request acts as client "dev" (refused in production)');
+    logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
   }
   // Tasks plus each client's history and the usage records, kept in step by every task write.
   const store = await openIndexedStore(config.storeUrl, { logger });
@@ -127,6 +128,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         liveUpdates,
         websocket: config.websocket,
         webhook,
+        graphql: config.graphql,
+        http: config.http,
       },
       { port: config.port, host: config.host },
     );

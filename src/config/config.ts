@@ -45,6 +45,7 @@ export interface GatewayConfig {
     connectionInitTimeoutMs: number;
     keepAliveMs: number;
     maxMessageBytes: number;
+    /** Operations (subscriptions, and queries in flight) one socket may run at once. */
     maxSubscriptionsPerSocket: number;
     maxSocketsPerClient: number;
     /** A socket whose unsent data exceeds this (a slow consumer) is closed instead of buffering more. */
@@ -75,10 +76,14 @@ export interface GatewayConfig {
   /** Static limits on GraphQL documents, applied on HTTP and on graphql-ws alike. */
   graphql: {
     introspection: boolean;
+    /** Deepest field nesting (fragments do not add levels; their fields do). */
     maxDepth: number;
     maxAliases: number;
+    /** Distinct root fields of one operation, fragments included. */
     maxRootFields: number;
+    /** Lexical tokens of the document (a string literal is one). */
     maxTokens: number;
+    /** GraphQL Armor's static cost (depth-weighted, multiplied by literal `first` / `last`). */
     maxCost: number;
     maxDirectives: number;
   };
@@ -162,7 +167,8 @@ const envSchema = z
     MAX_ACTIVE_TASKS_PER_CLIENT: intFrom(20, 1),
     MAX_UPSTREAM_ACTIVE_TASKS: intFrom(100, 1),
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
-    GRAPHQL_MAX_DEPTH: intFrom(12, 2, 1000),
+    // graphql's getIntrospectionQuery() (what GraphiQL and codegen send) nests fields 15 deep.
+    GRAPHQL_MAX_DEPTH: intFrom(15, 2, 1000),
     GRAPHQL_MAX_ALIASES: intFrom(15, 0, 10000),
     GRAPHQL_MAX_ROOT_FIELDS: intFrom(10, 1, 10000),
     GRAPHQL_MAX_TOKENS: intFrom(2000, 100),

@@ -1,7 +1,20 @@
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ValidationRule, specifiedRules } from 'graphql';
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule, specifiedRules } from 'graphql';
+import { withoutSuggestions } from './hide-suggestions';
 
 /** A parsed and validated operation, or why it is not one. */
 export type PreparedDocument = { document: DocumentNode } | { errors: readonly GraphQLError[] };
+
+/** How a {@link DocumentCache} parses, reports and bounds itself. */
+export interface DocumentCacheOptions {
+  /** Passed to graphql's `parse` (e.g. `maxTokens`), as Apollo's `parseOptions` on HTTP. */
+  parseOptions?: ParseOptions;
+  /** Strip "Did you mean ...?" from validation errors (production: they reveal the schema). */
+  hideSuggestions?: boolean;
+  /** Entries kept; the least recently used goes first. Default 1000. */
+  maxEntries?: number;
+  /** Longer texts are prepared but not kept, so a few huge documents cannot pin memory. Default 16 KiB. */
+  maxCachedLength?: number;
+}
 
 /**
  * Parses and validates each distinct operation text once. Ten thousand clients subscribing
@@ -10,14 +23,17 @@ export type PreparedDocument = { document: DocumentNode } | { errors: readonly G
  */
 export class DocumentCache {
   private readonly entries = new Map<string, PreparedDocument>();
+  private readonly maxEntries: number;
+  private readonly maxCachedLength: number;
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly rules: readonly ValidationRule[] = specifiedRules,
-    private readonly maxEntries = 1000,
-    /** Longer texts are prepared but not kept, so a few huge documents cannot pin memory. */
-    private readonly maxCachedLength = 16 * 1024,
-  ) {}
+    private readonly options: DocumentCacheOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? 1000;
+    this.maxCachedLength = options.maxCachedLength ?? 16 * 1024;
+  }
 
   prepare(source: string): PreparedDocument {
     const cached = this.entries.get(source);
@@ -37,11 +53,12 @@ export class DocumentCache {
   private compile(source: string): PreparedDocument {
     let document: DocumentNode;
     try {
-      document = parse(source);
+      document = parse(source, this.options.parseOptions);
     } catch (error) {
       return { errors: [error instanceof GraphQLError ? error : new GraphQLError('Syntax error')] };
     }
     const errors = validate(this.schema, document, this.rules);
-    return errors.length > 0 ? { errors } : { document };
+    if (errors.length === 0) return { document };
+    return { errors: this.options.hideSuggestions ? errors.map(withoutSuggestions) : errors };
   }
 }

@@ -8,29 +8,40 @@ import { GraphQLError, NoSchemaIntrospectionCustomRule, print, specifiedRules, t
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { GatewayConfig } from '../config/config';
 import type { GatewayContext, Viewer } from '../graphql/context';
 import { DocumentCache } from '../graphql/document-cache';
+import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../graphql/document-limits';
 import { isLiveStateSubscription } from '../graphql/live-state';
 import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-subscriptions';
 import type { TaskUpdatesService } from '../services/task-updates-service';
-import type { ApiKeyAuthenticator } from './authenticator';
+import type { Authenticator } from './authenticator';
+import { callAt } from './call-at';
+import { ClientSocketQuota } from './client-socket-quota';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
 import { formatHttpError, maskExecutionResult } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
+import { LargeRequestGate } from './large-request-gate';
+import { closeIfSlowConsumer } from './slow-consumer';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
+import { WS_CLOSE } from './websocket-close';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
 export interface GatewayServerOptions {
   schema: GraphQLSchema;
-  authenticator: ApiKeyAuthenticator;
+  authenticator: Authenticator;
   pingStore: () => Promise<void>;
   logger: Logger;
   production: boolean;
   maxBodyBytes: number;
   liveUpdates: TaskUpdatesService;
-  websocket: { connectionInitTimeoutMs: number; keepAliveMs: number; maxMessageBytes: number };
+  websocket: GatewayConfig['websocket'];
   /** Serves `POST /webhooks/spark-dance/{token}` when callbacks are on. */
   webhook?: (request: IncomingMessage, response: ServerResponse, token: string) => Promise<void>;
+  /** Document limits and introspection, enforced alike on HTTP and graphql-ws. */
+  graphql: DocumentLimits & { introspection: boolean };
+  /** Large-request admission and node:http's timeouts (besides `maxBodyBytes`). */
+  http: GatewayConfig['http'];
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -40,12 +51,17 @@ export interface RunningGatewayServer {
   httpServer: Server;
   /** Distinct subscription executions running now (identical subscriptions share one). */
   sharedSubscriptions(): number;
+  /** Large HTTP requests being read or processed, and those waiting for a slot. */
+  largeRequests(): { inFlight: number; waiting: number };
   stop(): Promise<void>;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 
-const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key>';
+/** A refused large request may retry after this long: one upload and upstream create takes seconds. */
+const LARGE_REQUEST_RETRY_AFTER_S = 10;
+
+const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key or token>';
 
 /**
  * One node:http server serving GraphQL over HTTP (Apollo Server) and over WebSocket
@@ -54,44 +70,95 @@ const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorizat
  */
 export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
   const { schema, authenticator, logger } = options;
-  const httpServer = createServer();
+  const { requestTimeoutMs, headersTimeoutMs } = options.http;
+  const httpServer = createServer({
+    requestTimeout: requestTimeoutMs,
+    headersTimeout: headersTimeoutMs,
+    // node:http enforces both timeouts only when it sweeps its connections (default every 30 s).
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
+  });
   // ws' default message limit is 100 MiB, even before authentication.
   const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: options.websocket.maxMessageBytes });
-  // The WebSocket path validates on its own (Apollo's settings don't reach it): same rule on introspection.
+  // The WebSocket path parses and validates on its own (Apollo's settings don't reach it):
+  // the same document limits, introspection rule and suggestion hiding as on HTTP.
+  const documentRules = documentValidationRules(options.graphql);
+  const parseOptions = documentParseOptions(options.graphql);
   const deliveries = new WeakMap<GatewayContext, SerializedDelivery>();
   const frames = new NextFrameCache();
-  const documents = new DocumentCache(schema, options.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules);
+  const documents = new DocumentCache(
+    schema,
+    [...specifiedRules, ...(options.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...documentRules],
+    { parseOptions, hideSuggestions: options.production },
+  );
   const mask = (result: ExecutionResult): ExecutionResult => (options.production ? maskExecutionResult(result, logger) : result);
   const shared = new SharedSubscriptions({
     replayLatest: isLiveStateSubscription,
     formatResult: mask,
     onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
   });
+  const { maxSubscriptionsPerSocket, maxBufferedBytes } = options.websocket;
+  const socketQuota = new ClientSocketQuota(options.websocket.maxSocketsPerClient);
   const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
     {
       schema,
       connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
       // Queries, mutations and unshared results over WebSocket get the production masking too.
-      onNext: (_ctx, _id, _payload, _args, result) => mask(result),
+      // graphql-ws sends the result right after: a slow consumer is closed rather than buffered for.
+      onNext: (ctx, _id, _payload, _args, result) => {
+        closeIfSlowConsumer(ctx.extra.socket, maxBufferedBytes);
+        return mask(result);
+      },
       // Identical operation texts share one parsed and validated document.
       onSubscribe: (ctx, id, payload) => {
+        // graphql-ws lists every operation in flight in ctx.subscriptions (this one included) and
+        // removes it however it ends (complete from either side, error, socket close): a count
+        // that cannot drift, unlike one kept by hand in onSubscribe/onComplete.
+        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerSocket) {
+          return [
+            new GraphQLError(`at most ${maxSubscriptionsPerSocket} operations at once on one socket: complete one first`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
+        }
         const prepared = documents.prepare(payload.query);
         if ('errors' in prepared) return prepared.errors;
         const contextValue: GatewayContext = { viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates };
         const socket = ctx.extra.socket;
         // Shared results arrive serialized once; each subscriber only gets its frame built.
         deliveries.set(contextValue, (resultJson) => {
-          if (socket.readyState === WebSocket.OPEN) socket.send(frames.next(id, resultJson), { binary: false });
+          // This path bypasses graphql-ws (and its awaited sends): bound the socket's buffer here.
+          if (!closeIfSlowConsumer(socket, maxBufferedBytes)) socket.send(frames.next(id, resultJson), { binary: false });
         });
         return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
-      onConnect: (ctx) => {
-        const viewer = authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-        if (!viewer) return false; // graphql-ws closes with 4403 Forbidden
-        ctx.extra.viewer = viewer;
+      onConnect: async (ctx) => {
+        const identity = await authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        if (!identity) return false; // graphql-ws closes with 4403 Forbidden
+        const socket = ctx.extra.socket;
+        // The socket may have closed while the token was verified: take no slot it would never give back.
+        if (socket.readyState !== WebSocket.OPEN) return false;
+        const release = socketQuota.acquire(identity.viewer.clientId);
+        if (!release) {
+          socket.close(WS_CLOSE.TOO_MANY_CONNECTIONS.code, WS_CLOSE.TOO_MANY_CONNECTIONS.reason);
+          return false; // graphql-ws' own 4403 close is a no-op on a socket already closing
+        }
+        const { expiresAtMs } = identity;
+        const cancelExpiry =
+          expiresAtMs === undefined ? undefined : callAt(expiresAtMs, () => socket.close(WS_CLOSE.TOKEN_EXPIRED.code, WS_CLOSE.TOKEN_EXPIRED.reason));
+        // However it closes (client, expiry, slow consumer, shutdown): free the slot, drop the timer.
+        socket.once('close', () => {
+          release();
+          cancelExpiry?.();
+        });
+        ctx.extra.viewer = identity.viewer;
         return true;
       },
       // Identical subscriptions of one viewer share one execution (see SharedSubscriptions).
+      // Results reach the socket through the direct delivery set in onSubscribe (bounded by
+      // maxBufferedBytes); the iterator returned here only carries the subscription's lifecycle.
+      // A subscriber without a delivery would get results pushed into its PushIterator, which
+      // graphql-ws drains one awaited send at a time: a stalled socket then leaves them queued,
+      // and the iterator ends the stream past DEFAULT_MAX_QUEUED (its maxQueued bound).
       subscribe: (args) => {
         const { viewer } = args.contextValue as GatewayContext;
         // Cached documents are shared objects: their source text identifies the operation.
@@ -109,7 +176,9 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     // main.ts owns shutdown (HTTP, poller, store, simulator in order); Apollo's own signal
     // handlers would race it.
     stopOnTerminationSignals: false,
-    introspection: !options.production,
+    introspection: options.graphql.introspection,
+    validationRules: documentRules,
+    parseOptions,
     includeStacktraceInErrorResponses: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,
     formatError: (formatted, error) => formatHttpError(formatted, error, options.production, logger),
@@ -122,14 +191,22 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   await apollo.start();
 
   const buildContext = async (request: IncomingMessage): Promise<GatewayContext> => {
-    const viewer = authenticator.authenticate(request.headers.authorization);
-    if (!viewer) {
+    const identity = await authenticator.authenticate(request.headers.authorization);
+    if (!identity) {
       throw new GraphQLError(UNAUTHENTICATED_MESSAGE, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
     }
+    const { viewer } = identity;
     const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 100) : randomUUID();
     return { viewer, requestId, liveUpdates: options.liveUpdates };
   };
-  const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes });
+  const largeRequests = new LargeRequestGate({
+    thresholdBytes: options.http.largeRequestBytes,
+    maxInFlight: options.http.maxLargeRequestsInFlight,
+    // Half the request timeout: node:http counts the wait in it, and the body still has to arrive.
+    maxWaitMs: Math.floor(requestTimeoutMs / 2),
+    retryAfterSeconds: LARGE_REQUEST_RETRY_AFTER_S,
+  });
+  const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes, largeRequests });
 
   httpServer.on('request', (request, response) => {
     const url = request.url ?? '/';
@@ -165,6 +242,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     port,
     httpServer,
     sharedSubscriptions: () => shared.size,
+    largeRequests: () => ({ inFlight: largeRequests.inFlight, waiting: largeRequests.waiting }),
     stop: () => (stopping ??= apollo.stop()),
   };
 }

@@ -23,7 +23,8 @@ describe('subscriptions over graphql-ws', () => {
     return c;
   };
   beforeAll(async () => {
-    h = await startHarness({ simulator: { queueMs: 600_000, runMs: 600_000 } });
+    // 50 tabs of one client, each on its own socket (more than WS_MAX_SOCKETS_PER_CLIENT's default).
+    h = await startHarness({ simulator: { queueMs: 600_000, runMs: 600_000 }, env: { WS_MAX_SOCKETS_PER_CLIENT: '100' } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
