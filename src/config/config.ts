@@ -172,7 +172,8 @@ const envSchema = z
     GRAPHQL_MAX_ALIASES: intFrom(15, 0, 10000),
     GRAPHQL_MAX_ROOT_FIELDS: intFrom(10, 1, 10000),
     GRAPHQL_MAX_TOKENS: intFrom(2000, 100),
-    GRAPHQL_MAX_COST: intFrom(5000, 10),
+    // A full page (`videoTasks(first: 100)`) of every VideoTask field costs about 27,000.
+    GRAPHQL_MAX_COST: intFrom(50000, 10),
     GRAPHQL_MAX_DIRECTIVES: intFrom(50, 0, 10000),
     LARGE_REQUEST_BYTES: intFrom(1024 * 1024, 1024),
     MAX_LARGE_REQUESTS_IN_FLIGHT: intFrom(2, 1, 1000),

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from 'graphql';
 import type { Client } from 'graphql-ws';
 import { loadConfig } from '../../src/config/config';
-import { startHarness, type Harness } from '../support/gateway-harness';
+import { startHarness, TASK_FIELDS, type Harness } from '../support/gateway-harness';
 import { subscribe, wsClient } from '../support/ws-client';
 
 const DEFAULTS = loadConfig({ NODE_ENV: 'test' }).graphql;
@@ -38,7 +38,7 @@ const OVER_DEFAULTS: Array<[string, string, string | RegExp]> = [
     `Aliases limit of ${DEFAULTS.maxAliases} exceeded, found ${DEFAULTS.maxAliases + 1}.`,
   ],
   ['root fields, through a fragment', `{ ...R } fragment R on Query { ${roots(DEFAULTS.maxRootFields + 1)} }`, `Root field limit of ${DEFAULTS.maxRootFields} exceeded, found ${DEFAULTS.maxRootFields + 1}.`],
-  ['cost', '{ videoTasks(first: 100) { edges { node { id status prompt createdAt updatedAt options { resolution ratio seed } videos { url sizeBytes } } } } }', /^Query Cost limit of 5000 exceeded, found \d+/],
+  ['cost', `{ ${['a', 'b'].map((alias) => `${alias}: videoTasks(first: 100) { edges { node { ${TASK_FIELDS} } } }`).join(' ')} }`, new RegExp(`^Query Cost limit of ${DEFAULTS.maxCost} exceeded, found \\d+`)],
   [
     'directives',
     `{ ${Array.from({ length: DEFAULTS.maxDirectives + 1 }, () => '__typename @include(if: true)').join(' ')} }`,
