@@ -20,6 +20,15 @@ export function formatHttpError(formatted: GraphQLFormattedError, error: unknown
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: INTERNAL } };
 }
 
+/**
+ * An error graphql-js raised about the request itself (a missing or ill-typed variable) before
+ * anything ran: no data, no path, nothing thrown underneath. Apollo calls these BAD_USER_INPUT
+ * on HTTP; graphql-ws passes them on without a code.
+ */
+function isRequestError(result: ExecutionResult, error: GraphQLError): boolean {
+  return result.data === undefined && error.path === undefined && error.originalError === undefined;
+}
+
 /** The same policy for execution results sent over WebSocket, where Apollo's plugins don't run. */
 export function maskExecutionResult(result: ExecutionResult, logger: Logger): ExecutionResult {
   if (!result.errors?.some((error) => !isExpected(error.extensions?.code))) return result;
@@ -27,6 +36,9 @@ export function maskExecutionResult(result: ExecutionResult, logger: Logger): Ex
     ...result,
     errors: result.errors.map((error) => {
       if (isExpected(error.extensions?.code)) return error;
+      if (isRequestError(result, error)) {
+        return new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } });
+      }
       logger.error({ err: error.originalError ?? error, path: error.path }, 'unexpected GraphQL error (WebSocket)');
       return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL } });
     }),

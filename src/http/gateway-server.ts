@@ -17,6 +17,7 @@ import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-sub
 import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { Authenticator } from './authenticator';
 import { callAt } from './call-at';
+import { refuseServerOnlyMessages } from './client-message-reviver';
 import { ClientSocketQuota } from './client-socket-quota';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
 import { formatHttpError, maskExecutionResult } from './error-masking';
@@ -102,6 +103,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     {
       schema,
       connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
+      // A client sending `next`/`error`/`connection_ack` gets 4400, not an internal error (4500).
+      jsonMessageReviver: refuseServerOnlyMessages,
       // Queries, mutations and unshared results over WebSocket get the production masking too.
       // graphql-ws sends the result right after: a slow consumer is closed rather than buffered for.
       onNext: (ctx, _id, _payload, _args, result) => {
@@ -177,6 +180,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     // handlers would race it.
     stopOnTerminationSignals: false,
     introspection: options.graphql.introspection,
+    // Not part of this API: Apollo's APQ errors carry no code and would surface as internal errors.
+    persistedQueries: false,
     validationRules: documentRules,
     parseOptions,
     includeStacktraceInErrorResponses: !options.production,
