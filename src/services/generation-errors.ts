@@ -7,3 +7,22 @@ export class InvalidGenerationError extends Error {
     this.name = 'InvalidGenerationError';
   }
 }
+
+/**
+ * A keyed submission whose create may have been accepted (and billed) upstream without an
+ * answer saying so: a timeout, a connection lost after sending, or an earlier process that
+ * stopped between its write-ahead record and storing the task. The key keeps naming that
+ * attempt, so repeating the request cannot pay twice; only a new key submits again.
+ */
+export class CreateOutcomeUnknownError extends Error {
+  constructor(
+    readonly taskId: string,
+    cause?: string,
+  ) {
+    super(
+      `A create with this idempotency key may have been accepted upstream${cause ? ` (${cause})` : ''}, but no answer confirmed it; ` +
+        'this key will not submit again. Use a new key to submit anyway (it may be billed twice).',
+    );
+    this.name = 'CreateOutcomeUnknownError';
+  }
+}

@@ -11,7 +11,7 @@ import type { TaskRepository } from '../store/task-repository';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
 import type { SlotReservation } from './active-task-slots';
-import { InvalidGenerationError } from './generation-errors';
+import { CreateOutcomeUnknownError, InvalidGenerationError } from './generation-errors';
 
 /** A submission the upstream accepted. */
 export interface SubmittedGeneration {
@@ -122,13 +122,19 @@ export class GenerationService {
       if (existing.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
       const task = await this.deps.tasks.get(existing.taskId);
       if (task) {
-        if (existing.state === 'pending') await this.putRecord({ ...existing, state: 'created' });
+        if (existing.state === 'pending') {
+          // The task is stored; only the record's last write was lost. The replay stands regardless.
+          await this.putRecord({ ...existing, state: 'created' }).catch((error: unknown) => {
+            this.deps.logger.error({ err: error, clientId, taskId: existing.taskId }, 'idempotency record could not be marked created');
+          });
+        }
         return { task, warnings: generation.warnings, replayed: true };
       }
-      // A pending record without its task: this process holds no flight for it, so an earlier
-      // process stopped between the write-ahead record and storing the task. The create's outcome
-      // is unknown (the upstream has no lookup by our id); the caller asked again, so try again.
-      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an interrupted submission reused: submitting again');
+      // No task behind the record, and no flight for it in this process: an earlier attempt
+      // stopped between the write-ahead record and storing its task (a crash, a failed insert).
+      // Its create may have been billed; creating again could bill twice.
+      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an interrupted submission reused: create outcome unknown');
+      throw new CreateOutcomeUnknownError(existing.taskId);
     }
     const record: IdempotencyRecord = {
       clientId,
@@ -150,9 +156,13 @@ export class GenerationService {
     try {
       submitted = await this.create(clientId, generation, record.taskId, reservation);
     } catch (error) {
-      // The upstream answered (or never got) the create without a task: free the key for a retry.
-      // Any other failure (storing a created task) keeps the record, which names the task id.
-      if (error instanceof UpstreamRequestError) await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
+      if (error instanceof UpstreamRequestError) {
+        // Maybe accepted: the record stays, so a repeat of this request cannot create (and bill) again.
+        if (error.outcomeUnknown) throw new CreateOutcomeUnknownError(record.taskId, error.message);
+        // The upstream refused it, or never got it: free the key for a retry.
+        await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
+      }
+      // Any other failure (storing a created task) keeps the record: the outcome is unknown to a retry.
       throw error;
     }
     await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {

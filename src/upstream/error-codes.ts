@@ -31,6 +31,8 @@ export enum UpstreamErrorCode {
   TIMEOUT = 'UPSTREAM_TIMEOUT',
   UNAVAILABLE = 'UPSTREAM_UNAVAILABLE',
   MALFORMED_RESPONSE = 'UPSTREAM_MALFORMED_RESPONSE',
+  /** A keyed create may have been accepted upstream, but no answer says so (see `outcomeUnknown`). */
+  CREATE_OUTCOME_UNKNOWN = 'UPSTREAM_CREATE_OUTCOME_UNKNOWN',
   TASK_EXPIRED = 'TASK_EXPIRED',
 }
 

@@ -118,10 +118,13 @@ export class HttpUpstreamClient implements UpstreamApi {
       text = await response.text();
     } catch (error) {
       if (signal.aborted) throw error;
+      const cause = describeNetworkError(error);
       throw new UpstreamRequestError({
         kind: 'unavailable',
         code: UpstreamErrorCode.UNAVAILABLE,
-        message: `the upstream could not be reached (${describeNetworkError(error)})`,
+        message: `the upstream could not be reached (${cause})`,
+        // Only a connection that was never made proves the request was not received.
+        outcomeUnknown: !NOT_CONNECTED_CODES.has(cause),
       });
     }
     if (response.ok) {
@@ -141,6 +144,7 @@ export class HttpUpstreamClient implements UpstreamApi {
         kind: 'unavailable',
         code: UpstreamErrorCode.TIMEOUT,
         message: `the upstream did not answer within ${this.options.timeoutMs} ms`,
+        outcomeUnknown: true,
       });
     }
     if (error instanceof BrokenCircuitError) {
@@ -151,7 +155,7 @@ export class HttpUpstreamClient implements UpstreamApi {
       });
     }
     this.options.logger?.error({ err: error, method, path }, 'unexpected upstream client failure');
-    return new UpstreamRequestError({ kind: 'unavailable', code: UpstreamErrorCode.UNAVAILABLE, message: 'the upstream call failed' });
+    return new UpstreamRequestError({ kind: 'unavailable', code: UpstreamErrorCode.UNAVAILABLE, message: 'the upstream call failed', outcomeUnknown: true });
   }
 }
 
@@ -160,6 +164,8 @@ function malformed(operation: 'create' | 'status', detail: string | undefined): 
     kind: 'malformed',
     code: UpstreamErrorCode.MALFORMED_RESPONSE,
     message: `the upstream's ${operation} answer was not in the documented format${detail ? `: ${detail}` : ''}`,
+    // A 2xx we cannot read: the upstream did act on it.
+    outcomeUnknown: true,
   });
 }
 
@@ -193,6 +199,9 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
   if (Number.isNaN(date)) return DEFAULT_RETRY_AFTER_SECONDS;
   return Math.max(1, Math.ceil((date - nowMs) / 1000));
 }
+
+/** Network failures that happen before a connection exists: the upstream never saw the request. */
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;

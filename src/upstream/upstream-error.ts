@@ -21,6 +21,12 @@ export class UpstreamRequestError extends Error {
   readonly upstreamCode: string | null;
   readonly httpStatus: number | null;
   readonly retryAfterSeconds: number | null;
+  /**
+   * The request may have reached the upstream and been acted on although no usable answer came
+   * back (a timeout, a connection lost after sending, a 2xx body we cannot read). For a create
+   * this means a task may exist upstream, and be billed, without our knowing its id.
+   */
+  readonly outcomeUnknown: boolean;
 
   constructor(init: {
     kind: UpstreamFailureKind;
@@ -29,6 +35,7 @@ export class UpstreamRequestError extends Error {
     upstreamCode?: string | null;
     httpStatus?: number | null;
     retryAfterSeconds?: number | null;
+    outcomeUnknown?: boolean;
   }) {
     super(init.message);
     this.name = 'UpstreamRequestError';
@@ -37,6 +44,7 @@ export class UpstreamRequestError extends Error {
     this.upstreamCode = init.upstreamCode ?? null;
     this.httpStatus = init.httpStatus ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 
   /** Whether repeating the same call later may succeed. */

@@ -109,6 +109,30 @@ describe('generateVideo with an idempotency key', () => {
     expect(creates()).toBe(before + 1);
   });
 
+  it('keeps the key of a create that timed out: the upstream may have accepted it, so a repeat never creates again', async () => {
+    // The harness gives the upstream 2 s; this create answers after 2.5 s (and exists upstream).
+    h.simulator.faults.add({ route: 'create', delayMs: 2_500, times: 1 });
+    const before = creates();
+    const first = (await generate(INPUT, 'order-timeout')).data!.generateVideo;
+    expect(first).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN', retryable: false });
+    const again = (await generate(INPUT, 'order-timeout')).data!.generateVideo;
+    expect(again).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN' });
+    expect(creates()).toBe(before + 1);
+    // A new key is the caller's explicit decision to submit again.
+    expect((await generate(INPUT, 'order-timeout-2')).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+  });
+
+  it('does not create again for the key of an interrupted submission (write-ahead record, no task)', async () => {
+    await generate(INPUT, 'order-interrupted');
+    // What a crash between the write-ahead record and storing the task leaves behind.
+    const record = (await h.gateway.store.idempotency.get('alice', 'order-interrupted'))!;
+    await h.gateway.store.idempotency.put({ ...record, state: 'pending', taskId: 'vt_never-stored' }, 60_000);
+    const before = creates();
+    const answer = (await generate(INPUT, 'order-interrupted')).data!.generateVideo;
+    expect(answer).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN', retryable: false });
+    expect(creates()).toBe(before);
+  });
+
   it('refuses keys that are empty, too long or hold control characters, before anything else', async () => {
     const before = creates();
     for (const key of ['', 'k'.repeat(256), 'bad\nkey']) {

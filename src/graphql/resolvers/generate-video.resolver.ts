@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { InvalidGenerationError } from '../../services/generation-errors';
+import { CreateOutcomeUnknownError, InvalidGenerationError } from '../../services/generation-errors';
 import { SubmissionLimitError } from '../../services/submission-limits';
+import { UpstreamErrorCode } from '../../upstream/error-codes';
 import { UpstreamRequestError } from '../../upstream/upstream-error';
 import type { GatewayContext } from '../context';
 import { GenerateVideoInput, toGenerationRequest } from '../inputs/generate-video.input';
@@ -40,6 +41,10 @@ export class GenerateVideoResolver {
 function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimitedError {
   if (error instanceof InvalidGenerationError) {
     return new InvalidInputError({ message: error.message, issues: error.issues });
+  }
+  if (error instanceof CreateOutcomeUnknownError) {
+    // Not retryable with this key: repeating it returns this answer, never a second create.
+    return new UpstreamError({ code: UpstreamErrorCode.CREATE_OUTCOME_UNKNOWN, message: error.message, upstreamCode: null, retryable: false });
   }
   if (error instanceof SubmissionLimitError) {
     return new RateLimitedError({ code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
