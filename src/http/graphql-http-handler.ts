@@ -4,8 +4,13 @@ import type { GatewayContext } from '../graphql/context';
 import { LargeRequestsBusyError, type LargeRequestGate } from './large-request-gate';
 import { BodyTooLargeError, readBody } from './read-body';
 
-/** Builds the per-request context; throws a GraphQLError (e.g. UNAUTHENTICATED) to refuse. */
-export type ContextFactory = (request: IncomingMessage) => Promise<GatewayContext>;
+/**
+ * Builds the per-request context from the request's headers, before its body is read; resolves
+ * to undefined when the caller is not authenticated.
+ */
+export type ContextFactory = (request: IncomingMessage) => Promise<GatewayContext | undefined>;
+
+const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key or token>';
 
 /** Limits of the GraphQL HTTP endpoint. */
 export interface GraphQLHttpOptions {
@@ -31,6 +36,15 @@ export function createGraphQLHttpHandler(
     // A large request keeps its slot until its response is written: the parsed images live
     // until then (see LargeRequestGate).
     let releaseSlot: (() => void) | undefined;
+    // Who is asking is known from the headers: an unknown caller is refused before its body is
+    // read, so anonymous uploads can never take the large-request slots (or any memory).
+    const context = await buildContext(request);
+    if (!context) {
+      const bodyFollows = request.method === 'POST' && !request.readableEnded;
+      if (bodyFollows) request.resume();
+      const payload = { errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] };
+      return sendJson(response, 401, payload, bodyFollows ? { connection: 'close' } : {});
+    }
     try {
       let body: unknown;
       if (request.method === 'POST') {
@@ -46,7 +60,7 @@ export function createGraphQLHttpHandler(
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: request.method ?? 'GET', headers, search, body },
-        context: () => buildContext(request),
+        context: async () => context,
       });
       for (const [name, value] of result.headers) response.setHeader(name, value);
       response.statusCode = result.status ?? 200;

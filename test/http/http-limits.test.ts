@@ -106,6 +106,18 @@ describe('large requests in flight (MAX_LARGE_REQUESTS_IN_FLIGHT=1)', () => {
   beforeEach(() => h.simulator.faults.clear());
   const gauges = () => h.gateway.server.largeRequests();
 
+  it('refuses a large upload without credentials before reading it: it never takes the slot', async () => {
+    const anonymous = rawConnection(port(h));
+    const { authorization: _authorization, ...withoutCredentials } = JSON_HEADERS;
+    anonymous.send(requestHead('POST', '/graphql', { ...withoutCredentials, 'content-length': String(LARGE * 4) }));
+    const refused = await anonymous.response;
+    expect(refused.status).toBe(401);
+    expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(refused.headers.connection).toBe('close');
+    expect(gauges()).toEqual({ inFlight: 0, waiting: 0 });
+    anonymous.socket.destroy();
+  });
+
   it('a second large request waits while the first is read; small requests pass', async () => {
     const events: string[] = [];
     const firstBody = paddedBody(LARGE * 2);
