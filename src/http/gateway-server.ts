@@ -22,6 +22,7 @@ import { ClientSocketQuota } from './client-socket-quota';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
 import { formatHttpError, maskExecutionResult } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
+import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
 import { closeIfSlowConsumer } from './slow-consumer';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
@@ -90,10 +91,10 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     [...specifiedRules, ...(options.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...documentRules],
     { parseOptions, hideSuggestions: options.production },
   );
-  const mask = (result: ExecutionResult): ExecutionResult => (options.production ? maskExecutionResult(result, logger) : result);
+  const mask = (result: ExecutionResult, requestId?: string): ExecutionResult => (options.production ? maskExecutionResult(result, logger, requestId) : result);
   const shared = new SharedSubscriptions({
     replayLatest: isLiveStateSubscription,
-    formatResult: mask,
+    formatResult: (result) => mask(result),
     onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
   });
   const { maxSubscriptionsPerSocket, maxBufferedBytes } = options.websocket;
@@ -106,9 +107,9 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       jsonMessageReviver: refuseServerOnlyMessages,
       // Queries, mutations and unshared results over WebSocket get the production masking too.
       // graphql-ws sends the result right after: a slow consumer is closed rather than buffered for.
-      onNext: (ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, _id, _payload, args, result) => {
         closeIfSlowConsumer(ctx.extra.socket, maxBufferedBytes);
-        return mask(result);
+        return mask(result, (args.contextValue as GatewayContext | undefined)?.requestId);
       },
       // Identical operation texts share one parsed and validated document.
       onSubscribe: (ctx, id, payload) => {
@@ -185,10 +186,11 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     parseOptions,
     includeStacktraceInErrorResponses: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,
-    formatError: (formatted, error) => formatHttpError(formatted, error, options.production, logger),
+    formatError: (formatted) => formatHttpError(formatted, options.production),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      requestLoggingPlugin(logger),
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
     ],
   });

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   callbacks?: boolean;
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** Collects the gateway's log lines (parsed JSON) at LOG_LEVEL (default: silent, nothing). */
+  logLines?: Array<Record<string, unknown>>;
 }
 
 /** Starts a simulator and a gateway configured through the same env variables as production. */
@@ -74,7 +76,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   };
   const config = loadConfig(env);
-  const logger = createLogger(env.LOG_LEVEL);
+  const lines = options.logLines;
+  const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
   const start = () => startGateway(config, { baseUrl: simulator.url, apiKey: SIMULATOR_KEY }, logger);
   let gateway = await start();
   let gatewayRunning = true;
