@@ -76,6 +76,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
       slots.observe(task);
       events.publish(task);
     },
+    // A task dropped without a terminal change (gone from the store) must not hold its slot forever.
+    onUnwatch: (taskId) => slots.forget(taskId),
   });
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {

@@ -26,6 +26,8 @@ export interface TaskPollerOptions extends PollScheduleOptions {
   now?: () => number;
   /** Called with every stored change (subscriptions hook in here). */
   onChange?: (task: VideoTask) => void;
+  /** Called when a task stops being followed: it finished, or it is no longer in the store. */
+  onUnwatch?: (taskId: string) => void;
 }
 
 /** The read was skipped because the upstream asked us to wait (429). */
@@ -251,5 +253,6 @@ export class TaskPoller {
     const watch = this.watches.get(taskId);
     if (watch) clearTimeout(watch.timer);
     this.watches.delete(taskId);
+    this.options.onUnwatch?.(taskId);
   }
 }

@@ -63,10 +63,17 @@ export class ActiveTaskSlots {
 
   /** Frees the slot of a task that reached a terminal status (other changes are ignored). */
   observe(task: VideoTask): void {
-    if (!isTerminal(task.status)) return;
-    const clientId = this.active.get(task.id);
+    if (isTerminal(task.status)) this.forget(task.id);
+  }
+
+  /**
+   * Frees the slot of a task nothing follows any more (the poller dropped it: finished, or gone
+   * from the store), whatever its last known status; a no-op for a task without a slot.
+   */
+  forget(taskId: string): void {
+    const clientId = this.active.get(taskId);
     if (clientId === undefined) return;
-    this.active.delete(task.id);
+    this.active.delete(taskId);
     this.add(clientId, -1);
   }
 

@@ -47,6 +47,20 @@ describe('task poller: single flight and rate limits', () => {
     expect(sim.stats().statusReads).toBe(2);
   });
 
+  it('tells when it stops following a task: finished, or gone from the store', async () => {
+    const dropped: string[] = [];
+    poller = new TaskPoller({ tasks: store.tasks, upstream, logger: createLogger('silent'), minIntervalMs: 10, maxIntervalMs: 10, concurrency: 4, onUnwatch: (id) => dropped.push(id) });
+    const upstreamTaskId = await createUpstreamTask();
+    await store.tasks.insert(queuedTask({ id: 'vt_done', upstreamTaskId }, Date.now()));
+    poller.watch('vt_done');
+    poller.watch('vt_missing'); // never stored
+    await waitFor(() => dropped, (ids) => ids.includes('vt_missing'), { what: 'the missing task to be dropped' });
+    expect(dropped).toEqual(['vt_missing']);
+    sim.control.complete(upstreamTaskId);
+    await waitFor(() => dropped, (ids) => ids.includes('vt_done'), { what: 'the finished task to be dropped' });
+    expect(poller.size).toBe(0);
+  });
+
   it('pauses all reads for the Retry-After of a 429', async () => {
     poller = new TaskPoller({ tasks: store.tasks, upstream, logger: createLogger('silent'), minIntervalMs: 10, maxIntervalMs: 10, concurrency: 4 });
     const ids = [await createUpstreamTask(), await createUpstreamTask()];

@@ -40,6 +40,16 @@ describe('ActiveTaskSlots', () => {
     expect(slots.activeTaskIds()).toEqual([]);
   });
 
+  it('forgets the slot of a task nothing follows any more, once', () => {
+    const slots = new ActiveTaskSlots({ perClient: 1, upstream: 10 });
+    reserve(slots, 'alice').commit('vt_gone');
+    slots.forget('vt_gone');
+    slots.forget('vt_gone');
+    slots.forget('vt_unknown');
+    expect(slots.count()).toBe(0);
+    expect(typeof slots.tryReserve('alice')).toBe('object');
+  });
+
   it('loads the unfinished tasks of a store', async () => {
     const store = await openIndexedStore('memory://');
     try {
