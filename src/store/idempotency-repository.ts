@@ -32,6 +32,8 @@ export interface IdempotencyRepository {
   /** Stores (or replaces) the record of its (client, key), expiring after `ttlMs`. */
   put(record: IdempotencyRecord, ttlMs: number): Promise<void>;
   delete(clientId: string, key: string): Promise<void>;
+  /** Removes the records whose time to live is over (a read only hides them; this frees the space). */
+  purgeExpired(): Promise<void>;
 }
 
 const storedRecord = z.object({
@@ -73,6 +75,13 @@ export class KeyvIdempotencyRepository implements IdempotencyRepository {
 
   async delete(clientId: string, key: string): Promise<void> {
     await this.keyv.delete(storeKeyOf(clientId, key));
+  }
+
+  async purgeExpired(): Promise<void> {
+    // keyv's iterator deletes each expired entry it meets. (The SQLite adapter pages with
+    // OFFSET, so a deletion can shift a row past a page boundary: the next sweep gets it.)
+    if (!this.keyv.iterator) return;
+    for await (const entry of this.keyv.iterator(this.keyv.namespace)) void entry;
   }
 }
 

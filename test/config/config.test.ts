@@ -56,6 +56,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'ftp://x' })).toThrow(ConfigError);
     expect(loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' }).upstream.baseUrl).toBe('https://api.example.com');
   });
+
+  it('takes JWT settings, one key source at a time, and a JWKS only over https in production', () => {
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWT_AUDIENCE: 'gw' }).jwt).toEqual({ secret, jwksUrl: undefined, issuer: undefined, audience: 'gw' });
+    expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' })).toThrow(/not both/);
+    const upstream = { SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' };
+    expect(() => loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'http://auth.example.com/jwks.json' })).toThrow(/AUTH_JWKS_URL: must be https/);
+    // A JWT source is identity enough for production: no API keys needed.
+    expect(loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' }).production).toBe(true);
+  });
 });
 
 describe('parseApiKeys', () => {

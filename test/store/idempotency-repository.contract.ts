@@ -73,6 +73,17 @@ export function describeIdempotencyRepositoryContract(name: string, open: () => 
       expect(await opened.repo.get('alice', 'long-lived')).toBeDefined();
     });
 
+    it('purges expired records and keeps live ones', async () => {
+      const written = Date.now();
+      await opened.repo.put(recordOf({ key: 'expired' }), 1);
+      await opened.repo.put(recordOf({ key: 'live' }), DAY_MS);
+      await waitFor(() => Date.now(), (now) => now > written + 2, { what: 'the 1 ms record to be over' });
+      await opened.repo.purgeExpired();
+      await opened.repo.purgeExpired();
+      expect(await opened.repo.get('alice', 'live')).toBeDefined();
+      expect(await opened.repo.get('alice', 'expired')).toBeUndefined();
+    });
+
     it('keeps records across a reopen (persistent backends)', async () => {
       if (!opened.reopen) return;
       await opened.repo.put(recordOf({ state: 'created' }), DAY_MS);
