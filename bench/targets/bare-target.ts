@@ -19,3 +19,9 @@ server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}/graphql` })}\n`);
 });
+
+// Leave with the bench: on its exit request, or when its IPC channel goes (it exited first).
+process.on('message', (message: { type?: unknown }) => {
+  if (message.type === 'exit') process.exit(0);
+});
+process.on('disconnect', () => process.exit(0));

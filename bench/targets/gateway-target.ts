@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     return body.data.generateVideo.task;
   };
 
+  process.on('disconnect', () => process.exit(0)); // the bench is gone
   process.on('message', (raw) => {
     const request = raw as Request;
     const reply = (result: unknown) => process.send?.({ id: request.id, result });

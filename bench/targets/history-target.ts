@@ -168,6 +168,7 @@ async function prepare(key: string): Promise<Record<string, unknown>> {
 /** Ready at once (the parent's start-up deadline is short); seeding happens on its `prepare` request. */
 function main(): void {
   const key = 'bench-key';
+  process.on('disconnect', () => process.exit(0)); // the bench is gone
   process.on('message', (raw) => {
     const request = raw as { id: number; type: 'prepare' };
     if (request.type !== 'prepare') return;
