@@ -38,15 +38,14 @@ function isRequestError(result: ExecutionResult, error: GraphQLError): boolean {
  */
 export function maskExecutionResult(result: ExecutionResult, logger: Logger, requestId?: string): ExecutionResult {
   if (!result.errors || result.errors.length === 0) return result;
-  return {
-    ...result,
-    errors: result.errors.map((error) => {
-      if (isExpectedError(error.extensions?.code)) return withoutSuggestions(error);
-      if (isRequestError(result, error)) {
-        return withoutSuggestions(new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
-      }
-      logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected GraphQL error (WebSocket)');
-      return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL } });
-    }),
-  };
+  const errors = result.errors.map((error) => {
+    if (isExpectedError(error.extensions?.code)) return withoutSuggestions(error);
+    if (isRequestError(result, error)) {
+      return withoutSuggestions(new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
+    }
+    logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected GraphQL error (WebSocket)');
+    return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL } });
+  });
+  // Nothing to change (the usual case): pass the result on as it is.
+  return errors.every((error, i) => error === result.errors![i]) ? result : { ...result, errors };
 }
