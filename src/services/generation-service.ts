@@ -189,8 +189,8 @@ export class GenerationService {
       created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
     } catch (error) {
       slot.release();
-      if (error instanceof UpstreamRequestError && error.kind === 'unavailable' && error.httpStatus === null) {
-        // Timed out or cut off after sending: the upstream may have accepted (and billed) it.
+      if (error instanceof UpstreamRequestError && error.outcomeUnknown) {
+        // No answer says whether the upstream accepted (and billed) it: keep a trace to reconcile.
         this.deps.logger.warn({ clientId, taskId: id, code: error.code }, 'create outcome unknown: the upstream may have accepted it');
       }
       throw error;

@@ -13,7 +13,7 @@ import {
 } from 'cockatiel';
 import type { Logger } from 'pino';
 import type { ValidatedGeneration } from '../domain/generation-request';
-import { UpstreamErrorCode } from './error-codes';
+import { UpstreamErrorCode, describeUpstreamCode } from './error-codes';
 import { jsonBody, type JsonBody } from './json-body';
 import { snapshotFromWire, toWireCreateRequest } from './translate';
 import type { UpstreamApi } from './upstream-api';
@@ -187,7 +187,10 @@ function httpFailure(status: number, retryAfter: string | null, text: string): U
     return new UpstreamRequestError({ kind: 'rate_limited', code, message, upstreamCode, httpStatus: status, retryAfterSeconds: parseRetryAfter(retryAfter) });
   }
   const kind = status >= 500 ? 'unavailable' : 'rejected';
-  return new UpstreamRequestError({ kind, code, message, upstreamCode, httpStatus: status });
+  // A 5xx the upstream explains with a documented code, or a 503, is a refusal. Any other 5xx
+  // (a proxy's 502/504, a crash after saving) may come after the upstream acted on the request.
+  const outcomeUnknown = status >= 500 && status !== 503 && !(upstreamCode && describeUpstreamCode(upstreamCode));
+  return new UpstreamRequestError({ kind, code, message, upstreamCode, httpStatus: status, outcomeUnknown });
 }
 
 /** Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
@@ -201,7 +204,20 @@ export function parseRetryAfter(value: string | null, nowMs = Date.now()): numbe
 }
 
 /** Network failures that happen before a connection exists: the upstream never saw the request. */
-const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  // TLS refused before any request byte: the certificate was not accepted.
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;

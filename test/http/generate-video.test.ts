@@ -160,10 +160,23 @@ describe('generateVideo over HTTP against the simulator', () => {
       expect(outcome).toMatchObject({ __typename: 'RateLimitedError', retryAfterSeconds: 17 });
     });
 
-    it('timeout -> UpstreamError UPSTREAM_TIMEOUT, retryable', async () => {
+    it('timeout -> UpstreamError UPSTREAM_TIMEOUT, not retryable as such: it may have been accepted', async () => {
       h.simulator.faults.add({ route: 'create', delayMs: 3000 });
       const outcome = (await generate({ textToVideo: { prompt: 'a' } })).data!.generateVideo;
-      expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_TIMEOUT', retryable: true });
+      expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_TIMEOUT', retryable: false });
+      expect(outcome.message).toMatch(/may have accepted.*idempotencyKey/);
+    });
+
+    it('an unexplained 502 -> not retryable as such (a proxy may have cut off an accepted create)', async () => {
+      h.simulator.faults.add({ route: 'create', status: 502, body: '<html>bad gateway</html>' });
+      const outcome = (await generate({ textToVideo: { prompt: 'a' } })).data!.generateVideo;
+      expect(outcome).toMatchObject({ __typename: 'UpstreamError', retryable: false });
+    });
+
+    it('a 503 -> retryable (the upstream refused it)', async () => {
+      h.simulator.faults.add({ route: 'create', status: 503 });
+      const outcome = (await generate({ textToVideo: { prompt: 'a' } })).data!.generateVideo;
+      expect(outcome).toMatchObject({ __typename: 'UpstreamError', retryable: true });
     });
 
     it('a malformed 2xx body -> UpstreamError UPSTREAM_MALFORMED_RESPONSE', async () => {
@@ -172,10 +185,10 @@ describe('generateVideo over HTTP against the simulator', () => {
       expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_MALFORMED_RESPONSE' });
     });
 
-    it('a dropped connection -> UpstreamError UPSTREAM_UNAVAILABLE, retryable', async () => {
+    it('a connection dropped after sending -> UpstreamError UPSTREAM_UNAVAILABLE, not retryable as such', async () => {
       h.simulator.faults.add({ route: 'create', dropConnection: true });
       const outcome = (await generate({ textToVideo: { prompt: 'a' } })).data!.generateVideo;
-      expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryable: true });
+      expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_UNAVAILABLE', retryable: false });
     });
   });
 

@@ -122,6 +122,14 @@ describe('generateVideo with an idempotency key', () => {
     expect((await generate(INPUT, 'order-timeout-2')).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
   });
 
+  it('keeps the key of a create answered by an unexplained 502 (a proxy may have cut off an accepted create)', async () => {
+    h.simulator.faults.add({ route: 'create', status: 502, body: '<html>bad gateway</html>', times: 1 });
+    const before = creates();
+    expect((await generate(INPUT, 'order-502')).data!.generateVideo.code).toBe('UPSTREAM_CREATE_OUTCOME_UNKNOWN');
+    expect((await generate(INPUT, 'order-502')).data!.generateVideo.code).toBe('UPSTREAM_CREATE_OUTCOME_UNKNOWN');
+    expect(creates()).toBe(before + 1);
+  });
+
   it('does not create again for the key of an interrupted submission (write-ahead record, no task)', async () => {
     await generate(INPUT, 'order-interrupted');
     // What a crash between the write-ahead record and storing the task leaves behind.

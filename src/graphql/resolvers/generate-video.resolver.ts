@@ -57,6 +57,11 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
         retryAfterSeconds: error.retryAfterSeconds ?? 1,
       });
     }
+    if (error.outcomeUnknown) {
+      // Repeating a create that may have been accepted may pay twice: not retryable as such.
+      const message = `${error.message}; the upstream may have accepted (and billed) it. Send an idempotencyKey so a repeat can never create twice.`;
+      return new UpstreamError({ code: error.code, message, upstreamCode: error.upstreamCode, retryable: false });
+    }
     return new UpstreamError({ code: error.code, message: error.message, upstreamCode: error.upstreamCode, retryable: error.retryable });
   }
   throw error;
