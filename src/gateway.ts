@@ -25,9 +25,6 @@ export interface UpstreamTarget {
   apiKey: string;
 }
 
-/** How often expired idempotency keys are removed from the store. */
-const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
-
 /** A running gateway: every resource it owns, and one `stop()` that releases them in order. */
 export interface RunningGateway {
   url: string;
@@ -63,10 +60,6 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await store.close();
     throw error;
   });
-  // Expired idempotency keys only vanish from a store when read or swept.
-  const idempotencySweep = setInterval(() => {
-    store.idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed'));
-  }, IDEMPOTENCY_SWEEP_INTERVAL_MS).unref();
   const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
   const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
@@ -144,7 +137,6 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     );
     await poller.start();
   } catch (error) {
-    clearInterval(idempotencySweep);
     await server?.stop();
     await poller.stop();
     await store.close();
@@ -155,7 +147,6 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
 
   let stopping: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
-    clearInterval(idempotencySweep);
     await running.stop();
     // A create the upstream may already have billed must reach the store before it closes.
     await generation.drain(config.upstream.timeoutMs + 1_000);

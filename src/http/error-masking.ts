@@ -22,6 +22,10 @@ export function formatHttpError(formatted: GraphQLFormattedError, production: bo
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: INTERNAL } };
 }
 
+function isMasked(error: GraphQLError): boolean {
+  return error.message === MASKED_MESSAGE && error.extensions?.code === INTERNAL && error.originalError === undefined;
+}
+
 /**
  * An error graphql-js raised about the request itself (a missing or ill-typed variable) before
  * anything ran: no data, no path, and nothing underneath but graphql's own coercion error.
@@ -40,11 +44,13 @@ export function maskExecutionResult(result: ExecutionResult, logger: Logger, req
   if (!result.errors || result.errors.length === 0) return result;
   const errors = result.errors.map((error) => {
     if (isExpectedError(error.extensions?.code)) return withoutSuggestions(error);
+    // Masked (and logged) already, e.g. by the shared execution the subscriber joined.
+    if (isMasked(error)) return error;
     if (isRequestError(result, error)) {
       return withoutSuggestions(new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
     }
     logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected GraphQL error (WebSocket)');
-    return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL } });
+    return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL, ...(requestId ? { requestId } : {}) } });
   });
   // Nothing to change (the usual case): pass the result on as it is.
   return errors.every((error, i) => error === result.errors![i]) ? result : { ...result, errors };

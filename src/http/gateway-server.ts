@@ -196,12 +196,9 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   });
   await apollo.start();
 
-  const buildContext = async (request: IncomingMessage): Promise<GatewayContext | undefined> => {
+  const buildContext = async (request: IncomingMessage, requestId: string): Promise<GatewayContext | undefined> => {
     const identity = await authenticator.authenticate(request.headers.authorization);
-    if (!identity) return undefined;
-    const { viewer } = identity;
-    const requestId = typeof request.headers['x-request-id'] === 'string' ? request.headers['x-request-id'].slice(0, 100) : randomUUID();
-    return { viewer, requestId, liveUpdates: options.liveUpdates };
+    return identity ? { viewer: identity.viewer, requestId, liveUpdates: options.liveUpdates } : undefined;
   };
   const largeRequests = new LargeRequestGate({
     thresholdBytes: options.http.largeRequestBytes,

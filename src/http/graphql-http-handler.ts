@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GatewayContext } from '../graphql/context';
@@ -8,7 +9,16 @@ import { BodyTooLargeError, readBody } from './read-body';
  * Builds the per-request context from the request's headers, before its body is read; resolves
  * to undefined when the caller is not authenticated.
  */
-export type ContextFactory = (request: IncomingMessage) => Promise<GatewayContext | undefined>;
+export type ContextFactory = (request: IncomingMessage, requestId: string) => Promise<GatewayContext | undefined>;
+
+/** The response header naming the request (the caller's own `x-request-id`, or a new UUID). */
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+/** The caller's request id when it sent a usable one (bounded, printable), else a new UUID. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && /^[\x21-\x7e]{1,100}$/.test(given) ? given : randomUUID();
+}
 
 const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key or token>';
 
@@ -38,12 +48,15 @@ export function createGraphQLHttpHandler(
     let releaseSlot: (() => void) | undefined;
     // Who is asking is known from the headers: an unknown caller is refused before its body is
     // read, so anonymous uploads can never take the large-request slots (or any memory).
-    const context = await buildContext(request);
+    // Every answer names its request, refusals included, so any report can be found in the logs.
+    const requestId = requestIdOf(request);
+    response.setHeader(REQUEST_ID_HEADER, requestId);
+    const context = await buildContext(request, requestId);
     if (!context) {
       const bodyFollows = request.method === 'POST' && !request.readableEnded;
       if (bodyFollows) request.resume();
       const payload = { errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] };
-      return sendJson(response, 401, payload, bodyFollows ? { connection: 'close' } : {});
+      return sendJson(response, 401, payload, { 'www-authenticate': 'Bearer', ...(bodyFollows ? { connection: 'close' } : {}) });
     }
     try {
       let body: unknown;

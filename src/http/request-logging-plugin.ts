@@ -3,13 +3,11 @@ import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
 import { isExpectedError } from './error-masking';
 
-/** The response header that tells a caller which request id to quote (and operators to search). */
-export const REQUEST_ID_HEADER = 'x-request-id';
-
 /**
  * Cross-cutting request bookkeeping for GraphQL over HTTP: every unexpected error is logged in
- * full with the request id (the response carries only a masked message in production), and
- * every response names its request id, so a report from a user can be found in the logs.
+ * full with the request id, and the (masked) error in the response carries that id, so a
+ * report from a user can be found in the logs. (The `x-request-id` response header is set by
+ * the HTTP handler, for refusals before GraphQL too.)
  */
 export function requestLoggingPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -22,7 +20,11 @@ export function requestLoggingPlugin(logger: Logger): ApolloServerPlugin<Gateway
           }
         },
         async willSendResponse({ contextValue, response }) {
-          response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
+          if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+          const { singleResult } = response.body;
+          singleResult.errors = singleResult.errors!.map((error) =>
+            isExpectedError(error.extensions?.code) ? error : { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } },
+          );
         },
       };
     },

@@ -11,6 +11,9 @@ import { UNSETTLED_NAMESPACE, UnsettledTasks } from './unsettled-tasks';
 import { USAGE_CELL_NAMESPACE, UsageCellCache } from './usage-cell-cache';
 import { USAGE_RECORD_NAMESPACE, UsageRecordStore } from './usage-record-store';
 
+/** How often expired idempotency keys are removed (see {@link openIndexedStore}). */
+export const IDEMPOTENCY_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+
 /** Every namespace of the indexed store. */
 export const INDEXED_STORE_NAMESPACES = [
   TASK_NAMESPACES.tasks,
@@ -82,14 +85,18 @@ export async function createIndexedRepositories(keyv: IndexedStoreKeyvs, options
 
 /**
  * Opens the store a `STORE_URL` names, like `openStore`, with the task history and usage
- * records on top (each in its own namespace of the same backend). Builds them from the
+ * records on top (each in its own namespace of the same backend), and sweeps expired
+ * idempotency keys every `idempotencySweepMs` (default hourly). Builds them from the
  * stored tasks when the store has none yet, and repairs what a crash left half-written,
  * before returning.
  *
  * @throws StoreUrlError for a malformed URL or an unsupported scheme
  * @throws Error when the backend cannot be opened
  */
-export async function openIndexedStore(url: string, options: OpenStoreOptions & Omit<IndexedRepositoryOptions, 'logger'> = {}): Promise<IndexedGatewayStore> {
+export async function openIndexedStore(
+  url: string,
+  options: OpenStoreOptions & Omit<IndexedRepositoryOptions, 'logger'> & { idempotencySweepMs?: number } = {},
+): Promise<IndexedGatewayStore> {
   const target = parseStoreUrl(url, options.cwd);
   const stores = await openKeyvStores(target, INDEXED_STORE_NAMESPACES, { logger: options.logger });
   let repositories: IndexedRepositories;
@@ -99,13 +106,19 @@ export async function openIndexedStore(url: string, options: OpenStoreOptions & 
     await stores.close().catch(() => undefined);
     throw error;
   }
+  // Expired idempotency keys only vanish from a backend when read, unless swept.
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweep = setInterval(() => {
+    sweeping = repositories.idempotency.purgeExpired().catch((error: unknown) => options.logger?.warn({ err: error }, 'idempotency key sweep failed'));
+  }, options.idempotencySweepMs ?? IDEMPOTENCY_SWEEP_INTERVAL_MS).unref();
   let closing: Promise<void> | undefined;
   return {
     ...repositories,
     ping: () => stores.ping(),
     close() {
-      // Writes in progress (a poller update and its derived writes) finish before the backend closes.
-      closing ??= repositories.tasks.idle().then(() => stores.close());
+      clearInterval(sweep);
+      // Writes in progress (a poller update and its derived writes, a sweep) finish before the backend closes.
+      closing ??= Promise.all([repositories.tasks.idle(), sweeping]).then(() => stores.close());
       return closing;
     },
   };

@@ -114,6 +114,8 @@ describe('large requests in flight (MAX_LARGE_REQUESTS_IN_FLIGHT=1)', () => {
     expect(refused.status).toBe(401);
     expect(JSON.parse(refused.body).errors[0].extensions.code).toBe('UNAUTHENTICATED');
     expect(refused.headers.connection).toBe('close');
+    expect(refused.headers['www-authenticate']).toBe('Bearer');
+    expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(gauges()).toEqual({ inFlight: 0, waiting: 0 });
     anonymous.socket.destroy();
   });

@@ -1,26 +1,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sqlite3 from 'sqlite3';
 import { VideoTaskStatus } from '../../src/domain/task-status';
 import { openStore } from '../../src/store/open-store';
 import type { StoreLogger } from '../../src/store/store-logger';
 import { StoreUrlError } from '../../src/store/store-url';
 import { sampleTask } from './fixtures/sample-task';
+import { rawQuery } from './raw-query';
 import { useTempDir } from './temp-dir';
 
 const tempDir = useTempDir('gateway-open-store-');
-
-/** Runs one statement on the file with a separate, raw connection: what another tool would see. */
-async function rawQuery(path: string, sql: string): Promise<Array<Record<string, unknown>>> {
-  const db = await new Promise<sqlite3.Database>((resolve, reject) => {
-    const opened = new sqlite3.Database(path, (error) => (error ? reject(error) : resolve(opened)));
-  });
-  try {
-    return await new Promise((resolve, reject) => db.all(sql, (error, rows) => (error ? reject(error) : resolve(rows as Array<Record<string, unknown>>))));
-  } finally {
-    await new Promise<void>((resolve) => db.close(() => resolve()));
-  }
-}
 
 function recordingLogger(): StoreLogger & { lines: Array<{ level: string; obj: unknown; msg: unknown }> } {
   const lines: Array<{ level: string; obj: unknown; msg: unknown }> = [];
