@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { padTo, pngBuffer, toDataUrl } from '../test/support/images';
 
 /** Concurrent generateVideo requests, each with IMAGES images of IMAGE_BYTES bytes. */
 const REQUESTS = Number(process.env.BENCH_LARGE_REQUESTS ?? 4);
@@ -63,47 +64,22 @@ function statusBytes(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return Number(match[1]) * 1024;
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function pngChunk(type: string, data: Buffer): Buffer {
-  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  let crc = 0xffffffff;
-  for (const byte of typeAndData) crc = CRC_TABLE[(crc ^ byte) & 0xff]! ^ (crc >>> 8);
-  const framed = Buffer.alloc(typeAndData.length + 8);
-  framed.writeUInt32BE(data.length, 0);
-  typeAndData.copy(framed, 4);
-  framed.writeUInt32BE((crc ^ 0xffffffff) >>> 0, framed.length - 4);
-  return framed;
-}
-
 /**
- * `data:image/png;base64,...` of `bytes` bytes: a real PNG header (signature, IHDR, IEND) of
- * width x height, then filler. The gateway reads format and size from the header and hashes
- * all of it; the upstream (simulator) checks the data URL and the decoded size.
+ * `data:image/png;base64,...` of `bytes` bytes: a real PNG header of width x height, then
+ * zero filler. The gateway reads format and size from the header and hashes all of it; the
+ * upstream (simulator) checks the data URL and the decoded size.
  */
-function pngDataUrl(width: number, height: number, bytes: number, fill: number): string {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  const header = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IEND', Buffer.alloc(0))]);
-  const image = Buffer.alloc(bytes, fill);
-  header.copy(image);
-  return `data:image/png;base64,${image.toString('base64')}`;
+function pngDataUrl(width: number, height: number, bytes: number): string {
+  return toDataUrl(padTo(pngBuffer(width, height), bytes), 'png');
 }
 
 /** The request bodies, built once as Buffers (the gateway sees them as sent: JSON, images in variables). */
 function requestBodies(): Buffer[] {
   const images = [
-    pngDataUrl(1920, 1080, IMAGE_BYTES, 1),
-    pngDataUrl(1280, 1280, IMAGE_BYTES - 1, 2),
-    pngDataUrl(1080, 1920, IMAGE_BYTES - 2, 3),
-    pngDataUrl(4000, 3000, IMAGE_BYTES - 3, 4),
+    pngDataUrl(1920, 1080, IMAGE_BYTES),
+    pngDataUrl(1280, 1280, IMAGE_BYTES - 1),
+    pngDataUrl(1080, 1920, IMAGE_BYTES - 2),
+    pngDataUrl(4000, 3000, IMAGE_BYTES - 3),
   ].slice(0, IMAGES);
   return Array.from({ length: REQUESTS }, (_, i) =>
     Buffer.from(JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images, prompt: `four references, run ${i}`, options: { resolution: 'P720' } } } } }), 'utf8'),
@@ -147,7 +123,7 @@ async function measure(cap: number, simulatorUrl: string, bodies: Buffer[]): Pro
     const { url } = (await gateway.line('gateway listening')) as { url: string };
     const pid = gateway.child.pid!;
     // Warm-up: one small image generation (JIT, Apollo's caches, the upstream connection).
-    await post(url, Buffer.from(JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images: [pngDataUrl(640, 480, 4096, 0)] } } } })));
+    await post(url, Buffer.from(JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images: [pngDataUrl(640, 480, 4096)] } } } })));
     const baselineRss = statusBytes(pid, 'VmRSS');
     // Resets the peak (VmHWM) to the current RSS, so it covers the run only (Linux >= 4.0).
     writeFileSync(`/proc/${pid}/clear_refs`, '5');

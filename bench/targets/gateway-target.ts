@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { freePort } from './free-port';
+import { freePort } from '../../test/support/free-port';
 import { loadConfig } from '../../src/config/config';
 import { startGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';

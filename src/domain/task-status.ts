@@ -13,8 +13,11 @@ export enum VideoTaskStatus {
   EXPIRED = 'EXPIRED',
 }
 
+/** The statuses a task can end in. */
+export type TerminalStatus = VideoTaskStatus.SUCCEEDED | VideoTaskStatus.FAILED | VideoTaskStatus.EXPIRED;
+
 /** True for SUCCEEDED, FAILED and EXPIRED. */
-export function isTerminal(status: VideoTaskStatus): boolean {
+export function isTerminal(status: VideoTaskStatus): status is TerminalStatus {
   switch (status) {
     case VideoTaskStatus.QUEUED:
     case VideoTaskStatus.RUNNING:

@@ -1,11 +1,8 @@
 import type { GenerationMode, VideoModel } from './generation-mode';
 import type { ServiceTier, VideoResolution } from './generation-options';
 import { normalizeDecimal } from './money';
-import { isTerminal, VideoTaskStatus } from './task-status';
+import { isTerminal, VideoTaskStatus, type TerminalStatus } from './task-status';
 import type { VideoTask } from './video-task';
-
-/** The statuses a task can end in. */
-export type TerminalStatus = VideoTaskStatus.SUCCEEDED | VideoTaskStatus.FAILED | VideoTaskStatus.EXPIRED;
 
 /**
  * What one finished task contributes to usage reports: its dimensions and, once, its cost.
@@ -54,11 +51,6 @@ export function usageDimensionsOf(task: Pick<VideoTask, 'model' | 'mode' | 'opti
   return { model: task.model, mode: task.mode, resolution: task.options.resolution, serviceTier: task.options.serviceTier };
 }
 
-/** True for SUCCEEDED, FAILED and EXPIRED, as a type guard. */
-export function isTerminalStatus(status: VideoTaskStatus): status is TerminalStatus {
-  return isTerminal(status);
-}
-
 /**
  * The usage record of a terminal task. Money is normalized (so equal amounts are equal
  * strings); a usage block on a task that did not succeed is still counted, because it means
@@ -67,7 +59,7 @@ export function isTerminalStatus(status: VideoTaskStatus): status is TerminalSta
  */
 export function usageRecordOf(task: VideoTask): UsageRecord {
   const status = task.status;
-  if (!isTerminalStatus(status)) throw new RangeError(`task ${task.id} is ${status}: only finished tasks have a usage record`);
+  if (!isTerminal(status)) throw new RangeError(`task ${task.id} is ${status}: only finished tasks have a usage record`);
   const usage = task.usage;
   const succeeded = status === VideoTaskStatus.SUCCEEDED;
   // A success without a usage block still delivered its videos; count them from the task.

@@ -125,8 +125,3 @@ export class UsageTally {
     return { ...rest, videoSeconds: videoTicks / VIDEO_TICKS_PER_SECOND };
   }
 }
-
-/** Totals of nothing. */
-export function emptyUsageSums(): UsageSums {
-  return new UsageTally().toSums();
-}

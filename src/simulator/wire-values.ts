@@ -60,21 +60,6 @@ export const SIM_TASK_STATUSES: readonly SimTaskStatus[] = ['pending', 'processi
 /** Statuses after which nothing changes on its own. */
 export type SimTerminalStatus = Extract<SimTaskStatus, 'completed' | 'failed' | 'expired'>;
 
-/** Whether a status is final. */
-export function isTerminal(status: SimTaskStatus): status is SimTerminalStatus {
-  switch (status) {
-    case 'pending':
-    case 'processing':
-      return false;
-    case 'completed':
-    case 'failed':
-    case 'expired':
-      return true;
-    default:
-      return assertNever(status);
-  }
-}
-
 /** Membership test that narrows an unknown value to a closed set. */
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
   return typeof value === 'string' && (values as readonly string[]).includes(value);

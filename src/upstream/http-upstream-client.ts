@@ -220,7 +220,11 @@ const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
 ]);
 
 function describeNetworkError(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : cause instanceof Error ? cause.message.slice(0, 100) : 'network error';
+  // Duck-typed, not `instanceof Error`: fetch's errors may come from another realm (jest's
+  // sandbox, a worker), where instanceof is false and the code would be lost.
+  const field = (value: unknown, name: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined);
+  const cause = field(error, 'cause') ?? error;
+  const code = field(cause, 'code');
+  const message = field(cause, 'message');
+  return typeof code === 'string' ? code : typeof message === 'string' ? message.slice(0, 100) : 'network error';
 }

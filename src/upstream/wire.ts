@@ -5,6 +5,7 @@
  * adds a field must not break the gateway.
  */
 import { z } from 'zod';
+import { isDecimalString } from '../domain/money';
 
 /** One item of the create body's `content` array. */
 export type WireContentItem =
@@ -65,7 +66,7 @@ export const wireVideoItem = z.looseObject({
 export const wireImageItem = z.looseObject({ type: z.literal('image'), url: z.string().min(1) });
 
 /** Decimal money as the upstream sends it: a string (as documented) or, tolerated, a number. */
-const wireMoney = z.union([z.string().trim().regex(/^-?\d+(\.\d+)?$/), z.number().finite()]).nullish();
+const wireMoney = z.union([z.string().trim().refine(isDecimalString), z.number().finite()]).nullish();
 
 const wireCount = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/).transform(Number)]).nullish();
 

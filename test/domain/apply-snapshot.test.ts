@@ -25,6 +25,8 @@ describe('applyObservation', () => {
     expect(applyObservation(running, observe(S.QUEUED), NOW)).toBeNull();
     const done = { ...task, status: S.SUCCEEDED };
     expect(applyObservation(done, observe(S.FAILED, { error: { code: 'X', upstreamCode: null, message: 'm', retryable: true } }), NOW)).toBeNull();
+    // A replayed callback or late read of the same end must not rewrite what was billed.
+    expect(applyObservation(done, observe(S.SUCCEEDED, { usage }), NOW)).toBeNull();
   });
 
   it('expires and fails only tasks that are not finished', () => {

@@ -1,6 +1,5 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
+import { freePort } from '../support/free-port';
 import { startReceiver, type CallbackReceiver } from './callback-receiver';
 import { client, t2v, waitFor } from './helpers';
 
@@ -88,12 +87,7 @@ describe('simulator callbacks', () => {
     });
 
     it('counts an unreachable callback URL as failed', async () => {
-      const port = await new Promise<number>((resolve) => {
-        const probe = createServer().listen(0, '127.0.0.1', () => {
-          const free = (probe.address() as AddressInfo).port;
-          probe.close(() => resolve(free));
-        });
-      });
+      const port = await freePort();
       const id = await client(sim, null).createId(t2v({ callback_url: `http://127.0.0.1:${port}/nobody` }));
       sim.control.complete(id);
       await waitFor(() => sim.stats().callbacksFailed, (n) => n === 1, { what: 'a failed callback' });

@@ -1,21 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../../src/simulator';
+import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
-/** A port nothing listens on right now (the OS picks it), for configs that must name their own port. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
+
 
 /** Keys every harness gateway accepts: two ordinary clients and an admin. */
 export const KEYS = { alice: 'key-alice', bob: 'key-bob', admin: 'key-admin' } as const;

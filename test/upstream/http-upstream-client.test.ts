@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { GenerationMode, ImageRole, VideoModel } from '../../src/domain/generation-mode';
 import { AspectRatio } from '../../src/domain/generation-options';
 import { VideoTaskStatus } from '../../src/domain/task-status';
@@ -7,6 +5,7 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator';
 import { HttpUpstreamClient, parseRetryAfter, type HttpUpstreamClientOptions } from '../../src/upstream/http-upstream-client';
 import { UpstreamRequestError } from '../../src/upstream/upstream-error';
 import { DEFAULT_T2V_OPTIONS, t2vGeneration } from '../support/fixtures';
+import { freePort } from '../support/free-port';
 import { waitFor } from '../support/wait-for';
 
 const KEY = 'upstream-test-key';
@@ -118,7 +117,7 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
     const quick = new HttpUpstreamClient(options({ timeoutMs: 100 }));
     sim.faults.add({ route: 'create', delayMs: 1000 });
     const error = await rejection(quick.createTask(t2v));
-    expect(error).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_TIMEOUT' });
+    expect(error).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_TIMEOUT', outcomeUnknown: true });
   });
 
   it('retries a timed-out status read, and counts timeouts towards opening the circuit', async () => {
@@ -150,14 +149,10 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
   });
 
   it('reports an unreachable upstream as unavailable', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port: free } = server.address() as AddressInfo;
-        server.close(() => resolve(free));
-      });
-    });
+    const port = await freePort();
     const nowhere = new HttpUpstreamClient(options({ baseUrl: `http://127.0.0.1:${port}`, statusRetry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 } }));
-    expect(await rejection(nowhere.createTask(t2v))).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE' });
+    // Never connected: the upstream cannot have accepted it, so a retry is safe.
+    expect(await rejection(nowhere.createTask(t2v))).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: false, retryable: true });
   });
 
   it('opens the circuit after consecutive failures and fails fast', async () => {
