@@ -135,7 +135,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
       },
       { port: config.port, host: config.host },
     );
-    await poller.start();
+    // The slots were counted from the store's active tasks: resume exactly those, without listing again.
+    await poller.start(slots.activeTaskIds());
   } catch (error) {
     await server?.stop();
     await poller.stop();

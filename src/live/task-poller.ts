@@ -71,9 +71,9 @@ export class TaskPoller {
     this.now = options.now ?? Date.now;
   }
 
-  /** Resumes every task the store lists as active. */
-  async start(): Promise<void> {
-    const ids = await this.options.tasks.listActive();
+  /** Resumes every task the store lists as active (or `ids`, when the caller has just listed them). */
+  async start(ids?: readonly string[]): Promise<void> {
+    ids ??= await this.options.tasks.listActive();
     for (const id of ids) this.watch(id);
     this.options.logger.info({ resumed: ids.length }, 'poller started');
   }

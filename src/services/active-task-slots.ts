@@ -31,11 +31,10 @@ export class ActiveTaskSlots {
   constructor(private readonly caps: { perClient: number; upstream: number }) {}
 
   /** Counts every task the store lists as active (call once, before submissions are taken). */
-  async load(tasks: TaskRepository): Promise<void> {
-    for (const id of await tasks.listActive()) {
-      const task = await tasks.get(id);
-      if (task && !isTerminal(task.status) && !this.active.has(id)) {
-        this.active.set(id, task.clientId);
+  async load(tasks: Pick<TaskRepository, 'listActive'> & { getMany(ids: readonly string[]): Promise<Array<VideoTask | undefined>> }): Promise<void> {
+    for (const task of await tasks.getMany(await tasks.listActive())) {
+      if (task && !isTerminal(task.status) && !this.active.has(task.id)) {
+        this.active.set(task.id, task.clientId);
         this.add(task.clientId, 1);
       }
     }

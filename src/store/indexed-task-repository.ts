@@ -105,7 +105,7 @@ export class IndexedTaskRepository implements TaskRepository {
     // Checked before anything is written: the index is ordered by this instant.
     if (!Number.isFinite(createdAtMs)) throw new RangeError(`task ${task.id} has an invalid createdAt`);
     await this.locks.run(task.id, async () => {
-      if (await this.deps.inner.get(task.id)) throw new DuplicateTaskError(task.id);
+      if (await this.deps.tasks.has(task.id)) throw new DuplicateTaskError(task.id);
       await this.deps.unsettled.add({ taskId: task.id, clientId: task.clientId, createdAtMs });
       try {
         await this.deps.history.put(task.clientId, historyEntryOf(task));

@@ -15,8 +15,6 @@ import type { StoreTarget } from './store-url';
 export interface KeyvStores<N extends string> {
   /** One `Keyv` per namespace, each on its own adapter instance (see {@link openKeyvStores}). */
   readonly keyv: Readonly<Record<N, Keyv>>;
-  /** True when data outlives the process (SQLite), false for memory. */
-  readonly persistent: boolean;
   /** Resolves when the backend answers a real read; rejects when it does not (closed, unreadable). */
   ping(): Promise<void>;
   /** Closes every adapter. Safe to call more than once. */
@@ -103,7 +101,6 @@ function openMemory<N extends string>(namespaces: readonly N[], logger: StoreLog
   logger.info({ store: 'memory' }, 'store opened (memory: tasks are lost when the process ends)');
   return {
     keyv,
-    persistent: false,
     async ping() {
       if (closed) throw new Error('store is closed');
     },
@@ -181,7 +178,6 @@ async function openSqlite<N extends string>(path: string, namespaces: readonly N
   let closing: Promise<void> | undefined;
   return {
     keyv,
-    persistent: true,
     async ping() {
       if (closing) throw new Error('store is closed');
       // A read of each namespace's table, not `SELECT 1`: that would succeed without touching the file.

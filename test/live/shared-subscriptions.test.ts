@@ -1,6 +1,7 @@
 import { buildSchema, parse, type ExecutionResult } from 'graphql';
 import { Repeater } from '@graphql-yoga/subscription';
 import { SharedSubscriptions } from '../../src/live/shared-subscriptions';
+import { waitFor } from '../support/wait-for';
 
 /** A tiny schema whose one subscription field counts how often it is started and stopped. */
 function counterSchema() {
@@ -35,7 +36,7 @@ describe('SharedSubscriptions', () => {
     const b = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const nextA = a.next();
     const nextB = b.next();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
     state.push(1);
     const [ra, rb] = await Promise.all([nextA, nextB]);
     expect(ra.value).toEqual({ data: { tick: 1 } });
@@ -50,7 +51,7 @@ describe('SharedSubscriptions', () => {
       const shared = new SharedSubscriptions({ replayLatest: () => replay });
       const first = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
       const pending = first.next();
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
       state.push(1);
       await pending;
       const late = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
@@ -71,12 +72,12 @@ describe('SharedSubscriptions', () => {
     await a.return?.();
     expect(state.stopped).toBe(0);
     await b.return?.();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => state.stopped, (n) => n === 1, { what: 'the execution to stop' });
     expect(state.stopped).toBe(1);
     expect(shared.size).toBe(0);
     const c = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const next = c.next();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => state.started, (n) => n === 2, { what: 'a new execution to start' });
     expect(state.started).toBe(2);
     state.push(5);
     expect((await next).value?.data).toEqual({ tick: 5 });
@@ -88,7 +89,7 @@ describe('SharedSubscriptions', () => {
     const shared = new SharedSubscriptions({ replayLatest: () => false });
     const a = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const pending = a.next();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
     state.end();
     expect((await pending).done).toBe(true);
   });
@@ -100,9 +101,9 @@ describe('SharedSubscriptions', () => {
     const a = (await shared.subscribe('k', args(schema), (json) => received[0]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
     const b = (await shared.subscribe('k', args(schema), (json) => received[1]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
     const endA = a.next();
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
     state.push(7);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await waitFor(() => received[0]!.length, (n) => n === 1, { what: 'the first delivery' });
     expect(received[0]).toEqual(['{"data":{"tick":7}}']);
     expect(received[1]![0]).toBe(received[0]![0]); // the very same string
     const late: string[] = [];

@@ -42,8 +42,9 @@ describe('task poller: single flight and rate limits', () => {
     await waitFor(() => sim.stats().statusReads, (n) => n === 1, { what: 'the first read to start' });
     for (let i = 0; i < 20; i += 1) poller.refreshNow('vt_flight');
     await waitFor(() => sim.stats().statusReads, (n) => n === 2, { what: 'the follow-up read' });
-    // Nothing else is due for 60 s: the 20 refreshes collapsed into one extra read.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // The follow-up read is done once only the 60 s read is left scheduled: the 20 refreshes
+    // collapsed into that one extra read.
+    await waitFor(() => poller.nextReadInMs('vt_flight'), (ms) => ms !== undefined && ms > 1_000, { what: 'the follow-up read to finish' });
     expect(sim.stats().statusReads).toBe(2);
   });
 
