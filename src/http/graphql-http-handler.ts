@@ -53,10 +53,10 @@ export function createGraphQLHttpHandler(
     response.setHeader(REQUEST_ID_HEADER, requestId);
     const context = await buildContext(request, requestId);
     if (!context) {
-      const bodyFollows = request.method === 'POST' && !request.readableEnded;
-      if (bodyFollows) request.resume();
       const payload = { errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] };
-      return sendJson(response, 401, payload, { 'www-authenticate': 'Bearer', ...(bodyFollows ? { connection: 'close' } : {}) });
+      const headers = { 'www-authenticate': 'Bearer' };
+      if (request.method === 'POST' && !request.readableEnded) return refuseUnread(request, response, 401, payload, headers);
+      return sendJson(response, 401, payload, headers);
     }
     try {
       let body: unknown;
@@ -99,18 +99,13 @@ async function readGraphQLBody(request: IncomingMessage, response: ServerRespons
   try {
     text = await readBody(request, options.maxBodyBytes, { thresholdBytes: options.largeRequests.thresholdBytes, admit });
   } catch (error) {
-    // Both refusals leave a body unread: `connection: close` ends the upload once the answer is
-    // out, instead of draining up to MAX_BODY_BYTES. Until then what arrives is discarded (not
-    // kept), so the close is a FIN rather than a reset that could destroy the answer in flight.
     if (error instanceof BodyTooLargeError) {
-      request.resume();
-      sendJson(response, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] }, { connection: 'close' });
+      refuseUnread(request, response, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
       return ANSWERED;
     }
     if (error instanceof LargeRequestsBusyError) {
-      request.resume();
-      const headers = { connection: 'close', 'retry-after': String(error.retryAfterSeconds) };
-      sendJson(response, 503, { errors: [{ message: error.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] }, headers);
+      const payload = { errors: [{ message: error.message, extensions: { code: 'SERVICE_UNAVAILABLE' } }] };
+      refuseUnread(request, response, 503, payload, { 'retry-after': String(error.retryAfterSeconds) });
       return ANSWERED;
     }
     // The client went away or node:http timed the request out: nobody is left to answer.
@@ -125,6 +120,17 @@ async function readGraphQLBody(request: IncomingMessage, response: ServerRespons
     sendJson(response, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
     return ANSWERED;
   }
+}
+
+/**
+ * Refuses a request whose body is (partly) unread. `connection: close` ends the upload once the
+ * answer is out, instead of draining up to MAX_BODY_BYTES on a kept-alive connection; until
+ * then what arrives is discarded (not kept), so the close is a FIN rather than a reset that
+ * could destroy the answer in flight.
+ */
+export function refuseUnread(request: IncomingMessage, response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+  request.resume();
+  sendJson(response, status, payload, { ...headers, connection: 'close' });
 }
 
 /** A small JSON answer for requests refused before GraphQL runs. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { UpstreamCallbackService } from '../services/upstream-callback-service';
-import { sendJson } from './graphql-http-handler';
+import { refuseUnread, sendJson } from './graphql-http-handler';
 import { BodyTooLargeError, readBody } from './read-body';
 
 /** Path prefix of upstream callbacks: `{PUBLIC_BASE_URL}/webhooks/spark-dance/{token}`. */
@@ -36,7 +36,7 @@ export function createSparkDanceWebhookHandler(callbacks: UpstreamCallbackServic
         try {
           await readBody(request, MAX_CALLBACK_BYTES); // read to keep the connection usable; never trusted
         } catch (error) {
-          if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: 'callback body too large' });
+          if (error instanceof BodyTooLargeError) return refuseUnread(request, response, 413, { error: 'callback body too large' });
           throw error;
         }
         logger.debug('upstream callback accepted');

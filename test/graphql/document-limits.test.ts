@@ -3,6 +3,7 @@ import { loadConfig } from '../../src/config/config';
 import { buildGatewaySchema } from '../../src/graphql/build-schema';
 import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../../src/graphql/document-limits';
 import { GENERATE, TASK_FIELDS } from '../support/gateway-harness';
+import { nestedOfTypes } from '../support/nested-of-types';
 
 const schema = buildGatewaySchema();
 /** The limits a gateway gets without any GRAPHQL_* variable. */
@@ -18,13 +19,6 @@ function check(query: string, limits: Partial<DocumentLimits> = {}): string[] {
     return [(error as Error).message];
   }
   return errors.map((error) => error.message);
-}
-
-/** `__Type` field selections nested `levels` times below `__schema { types { ... } }`. */
-function deepIntrospection(levels: number): string {
-  let inner = 'name';
-  for (let i = 0; i < levels; i++) inner = `ofType { ${inner} }`;
-  return inner;
 }
 
 describe('document limits', () => {
@@ -86,7 +80,7 @@ describe('document limits', () => {
       const deep = `
         { __schema { types { ...Outer } } }
         fragment Outer on __Type { fields { type { ...Inner } } }
-        fragment Inner on __Type { ${deepIntrospection(12)} }`;
+        fragment Inner on __Type { ${nestedOfTypes(12)} }`;
       // __schema, types, fields, type, 12 x ofType, name = 17 levels
       expect(check(deep)).toEqual([`Query depth limit of ${DEFAULTS.maxDepth} exceeded, found 17.`]);
     });
@@ -94,12 +88,12 @@ describe('document limits', () => {
     it('a fragment or alias named __schema opts nothing out of the depth count (advisory of Armor PR #823)', () => {
       const fragmentNamed = `
         { ...__schema }
-        fragment __schema on Query { __type(name: "VideoTask") { ${deepIntrospection(DEFAULTS.maxDepth)} } }`;
+        fragment __schema on Query { __type(name: "VideoTask") { ${nestedOfTypes(DEFAULTS.maxDepth)} } }`;
       expect(check(fragmentNamed)).toEqual([`Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`]);
-      const aliased = `{ __schema: __type(name: "VideoTask") { ${deepIntrospection(DEFAULTS.maxDepth)} } }`;
+      const aliased = `{ __schema: __type(name: "VideoTask") { ${nestedOfTypes(DEFAULTS.maxDepth)} } }`;
       expect(check(aliased)).toEqual([`Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`]);
       // And the real __schema field is counted as well.
-      expect(check(`{ __schema { queryType { ${deepIntrospection(DEFAULTS.maxDepth)} } } }`)).toEqual([
+      expect(check(`{ __schema { queryType { ${nestedOfTypes(DEFAULTS.maxDepth)} } } }`)).toEqual([
         `Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 3}.`,
       ]);
     });

@@ -3,6 +3,7 @@ import type { Client } from 'graphql-ws';
 import { loadConfig } from '../../src/config/config';
 import { startHarness, TASK_FIELDS, type Harness } from '../support/gateway-harness';
 import { subscribe, wsClient } from '../support/ws-client';
+import { nestedOfTypes } from '../support/nested-of-types';
 
 const DEFAULTS = loadConfig({ NODE_ENV: 'test' }).graphql;
 
@@ -16,20 +17,13 @@ async function wsErrors(client: Client, query: string): Promise<string[]> {
   return (outcome.errors as Array<{ message: string }>).map((error) => error.message);
 }
 
-/** `levels` nested `ofType` selections. */
-function ofTypes(levels: number): string {
-  let inner = 'name';
-  for (let i = 0; i < levels; i++) inner = `ofType { ${inner} }`;
-  return inner;
-}
-
 const roots = (n: number) => Array.from({ length: n }, (_, i) => `r${i}: videoTask(id: "${i}") { id }`).join(' ');
 
 /** One query per limit, each just over the default, and graphql's message for it. */
 const OVER_DEFAULTS: Array<[string, string, string | RegExp]> = [
   [
     'depth, hidden in nested fragments',
-    `{ __schema { types { ...Outer } } } fragment Outer on __Type { fields { type { ...Inner } } } fragment Inner on __Type { ${ofTypes(DEFAULTS.maxDepth - 4)} }`,
+    `{ __schema { types { ...Outer } } } fragment Outer on __Type { fields { type { ...Inner } } } fragment Inner on __Type { ${nestedOfTypes(DEFAULTS.maxDepth - 4)} }`,
     `Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 1}.`,
   ],
   [

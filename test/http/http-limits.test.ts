@@ -29,6 +29,14 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
   });
   afterAll(() => h.stop());
 
+  it('echoes a usable x-request-id, and replaces an unusable one with a new id', async () => {
+    const ask = (requestId: string) =>
+      fetch(h.gateway.url, { method: 'POST', headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify({ query: '{ __typename }' }) });
+    expect((await ask('abc-123')).headers.get('x-request-id')).toBe('abc-123');
+    expect((await ask('x'.repeat(101))).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await ask('has space')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('answers 413 to a declared Content-Length over the limit without reading the body, and closes', async () => {
     const c = rawConnection(port(h));
     // Headers only: the answer must come without a byte of the (announced) body.

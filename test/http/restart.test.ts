@@ -1,4 +1,5 @@
 import { GENERATE, startHarness, type Harness } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 
 /**
  * A gateway that goes away mid-task (its process state is gone; only the SQLite file
@@ -32,5 +33,26 @@ describe('restart with the SQLite store', () => {
     expect((await h.waitForStatus(ids[0]!, ['SUCCEEDED'])).usage).not.toBeNull();
     expect((await h.waitForStatus(ids[1]!, ['SUCCEEDED'])).videos).toHaveLength(1);
     expect((await h.waitForStatus(ids[2]!, ['FAILED'])).error).not.toBeNull();
+  });
+});
+
+describe('stopping with a create in flight (SQLite store)', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ store: 'sqlite', simulator: { queueMs: 60_000, runMs: 60_000 } });
+  });
+  afterAll(() => h.stop());
+
+  it('stops only after a create the upstream is answering has been stored (nothing billed is lost)', async () => {
+    const creates = h.simulator.stats().creates;
+    h.simulator.faults.add({ route: 'create', delayMs: 500, times: 1 });
+    const submitting = h.gql(GENERATE, { input: { textToVideo: { prompt: 'in flight at shutdown' } } });
+    await waitFor(() => h.simulator.stats().creates, (n) => n === creates + 1, { what: 'the create to reach the upstream' });
+    await h.restartGateway(); // stop() drains: the create's answer is stored before the store closes
+    const submitted = (await submitting).data!.generateVideo;
+    expect(submitted.__typename).toBe('GenerateVideoSuccess');
+    const stored = await h.gql('query($id: ID!) { videoTask(id: $id) { id status } }', { id: submitted.task.id });
+    expect(stored.data!.videoTask).toEqual({ id: submitted.task.id, status: 'QUEUED' });
+    expect(h.simulator.stats().creates).toBe(creates + 1);
   });
 });

@@ -1,5 +1,6 @@
 import { CallbackTokens } from '../../src/live/callback-tokens';
 import { GENERATE, startHarness, type Harness } from '../support/gateway-harness';
+import { rawConnection, requestHead } from '../support/raw-connection';
 import { waitFor } from '../support/wait-for';
 import { subscribe, wsClient } from '../support/ws-client';
 
@@ -62,6 +63,16 @@ describe('upstream callbacks', () => {
     const token = new CallbackTokens('a-test-secret-of-at-least-32-characters').tokenFor('vt_not_stored_yet');
     expect((await fetch(webhookBase() + token, { method: 'POST', body: '{}' })).status).toBe(202);
     expect(h.simulator.stats().statusReads).toBe(before);
+  });
+
+  it('refuses an oversized callback body with 413 before reading it, and closes the connection', async () => {
+    const token = new CallbackTokens('a-test-secret-of-at-least-32-characters').tokenFor('vt_big_callback');
+    const connection = rawConnection(Number(new URL(h.gateway.url).port));
+    connection.send(requestHead('POST', `/webhooks/spark-dance/${token}`, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }));
+    const refused = await connection.response;
+    expect(refused.status).toBe(413);
+    expect(refused.headers.connection).toBe('close');
+    await connection.closed;
   });
 
   it('never trusts the body: a valid token claiming completion only triggers a read', async () => {

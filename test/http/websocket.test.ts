@@ -15,7 +15,6 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
   });
 
   const connect = (authorization: string | undefined) => {
-    let closeCode: number | undefined;
     const closed = new Promise<number>((resolve) => {
       const client = createClient({
         url: h.gateway.url.replace(/^http/, 'ws'),
@@ -24,16 +23,13 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
         retryAttempts: 0,
         lazy: false,
         on: {
-          closed: (event) => {
-            closeCode = (event as { code: number }).code;
-            resolve(closeCode);
-          },
+          closed: (event) => resolve((event as { code: number }).code),
         },
         onNonLazyError: () => undefined,
       });
       clients.push(client);
     });
-    return { client: clients[clients.length - 1]!, closed, closeCode: () => closeCode };
+    return { client: clients[clients.length - 1]!, closed };
   };
 
   it('answers queries for an authenticated client', async () => {

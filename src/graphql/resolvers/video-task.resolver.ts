@@ -15,7 +15,8 @@ export class VideoTaskResolver {
   }
 
   @Query(() => Node, { nullable: true, description: 'Refetch any object by its id (Relay).' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() { viewer }: GatewayContext): Promise<VideoTaskRecord | null> {
-    return (await this.services.taskQueries.findForClient(viewer.clientId, id)) ?? null;
+  async node(@Arg('id', () => ID) id: string, @Ctx() context: GatewayContext): Promise<VideoTaskRecord | null> {
+    // Tasks are the only nodes: a node is a task of the caller's.
+    return this.videoTask(id, context);
   }
 }
