@@ -3,6 +3,7 @@ import { loadConfig, ConfigError } from './config/config';
 import { startGateway, type UpstreamTarget } from './gateway';
 import { createLogger } from './logger';
 import { startSimulator } from './simulator';
+import { startupProblem } from './startup-errors';
 
 /**
  * Entry point: configuration from the environment, the embedded simulator when no upstream
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const known = startupProblem(error);
+  process.stderr.write(known ? `${known}\n` : `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });
