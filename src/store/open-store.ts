@@ -45,7 +45,10 @@ export interface GatewayStore {
   readonly postgresPool?: Pool;
   /** Resolves when the database answers a real read (`/readyz`). */
   ping(): Promise<void>;
-  /** Stops the sweep, the change feed and the caches, then closes the database. Safe to call twice. */
+  /**
+   * Waits for task writes in progress, stops the sweep, the change feed and the caches, then closes
+   * the database. Safe to call twice.
+   */
   close(): Promise<void>;
 }
 
@@ -82,7 +85,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     const { feed, announcer } = await openChangeFeed(database, logger);
     cleanup.unshift(() => feed.close());
-    const caches = await openCaches({ url: options.cacheUrl, logger });
+    const caches = await openCaches({ url: options.cacheUrl, logger, scope: await storeIdOf(database) });
     cleanup.unshift(() => caches.close());
 
     const sqlTasks = new SqlTaskRepository({ db: database.db, announcer, lease: { owner: replicaId, leaseMs }, now });
@@ -111,7 +114,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       ping: () => database.ping(),
       close() {
         clearInterval(sweep);
-        closing ??= sweeping.then(() => closeAll(cleanup));
+        // Writes in progress (a poller's update, a create being stored) land before the database closes.
+        closing ??= Promise.all([sweeping, sqlTasks.drain()]).then(() => closeAll(cleanup));
         return closing;
       },
     };
@@ -130,6 +134,17 @@ async function openChangeFeed(
   }
   const reader = new SqlTaskRepository({ db: database.db, announcer: { within: async () => undefined, after: () => undefined } });
   return openPostgresChangeFeed({ connectionString: database.postgresUrl, readTask: (id) => reader.get(id), logger });
+}
+
+/** This database's id, made once (by whichever replica migrates first) and kept in `store_meta`. */
+async function storeIdOf(database: SqlDatabase): Promise<string> {
+  await database.db
+    .insertInto('store_meta')
+    .values({ name: 'store-id', value: randomUUID() })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .execute();
+  const row = await database.db.selectFrom('store_meta').select('value').where('name', '=', 'store-id').executeTakeFirstOrThrow();
+  return row.value;
 }
 
 /** Runs every step, in order, even when one fails; rethrows the first failure. */

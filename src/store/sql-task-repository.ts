@@ -44,13 +44,42 @@ export interface SqlTaskRepositoryDeps {
  */
 export class SqlTaskRepository implements TaskRepository {
   private readonly now: () => number;
+  /** Writes in progress: closing the store waits for them (see {@link drain}). */
+  private readonly writes = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: SqlTaskRepositoryDeps) {
     this.now = deps.now ?? Date.now;
   }
 
+  /** Resolves once every write in progress has settled: the store closes the database after it. */
+  async drain(): Promise<void> {
+    while (this.writes.size > 0) await Promise.allSettled([...this.writes]);
+  }
+
   /** {@inheritDoc TaskRepository.insert} */
-  async insert(task: VideoTask): Promise<void> {
+  insert(task: VideoTask): Promise<void> {
+    return this.track(this.insertNow(task));
+  }
+
+  /**
+   * {@inheritDoc TaskRepository.update}
+   *
+   * Also rejects, writing nothing, a change that alters the client, creation time, model, mode,
+   * resolution or service tier (rows are keyed and grouped by them).
+   */
+  update(id: string, change: (current: VideoTask) => VideoTask | null): Promise<VideoTask | undefined> {
+    return this.track(this.updateNow(id, change));
+  }
+
+  /** Remembers `write` until it settles. */
+  private track<T>(write: Promise<T>): Promise<T> {
+    this.writes.add(write);
+    const forget = () => void this.writes.delete(write);
+    write.then(forget, forget);
+    return write;
+  }
+
+  private async insertNow(task: VideoTask): Promise<void> {
     const columns = taskColumnsOf(task);
     const stored = parseTaskData(columns.data, task.id);
     const lease = this.deps.lease;
@@ -72,7 +101,11 @@ export class SqlTaskRepository implements TaskRepository {
    * runs again adds nothing). Unleased: the pollers claim the unfinished ones. No change is
    * announced: nothing listens before the gateway starts.
    */
-  async insertMany(tasks: readonly VideoTask[]): Promise<number> {
+  insertMany(tasks: readonly VideoTask[]): Promise<number> {
+    return this.track(this.insertManyNow(tasks));
+  }
+
+  private async insertManyNow(tasks: readonly VideoTask[]): Promise<number> {
     let inserted = 0;
     await this.deps.db.transaction().execute(async (trx) => {
       for (const task of tasks) {
@@ -107,13 +140,8 @@ export class SqlTaskRepository implements TaskRepository {
     return ids.map((id) => found.get(id));
   }
 
-  /**
-   * {@inheritDoc TaskRepository.update}
-   *
-   * Also rejects, writing nothing, a change that alters the client, creation time, model, mode,
-   * resolution or service tier (rows are keyed and grouped by them).
-   */
-  async update(id: string, change: (current: VideoTask) => VideoTask | null): Promise<VideoTask | undefined> {
+  /** The compare-and-set loop of {@link update}. */
+  private async updateNow(id: string, change: (current: VideoTask) => VideoTask | null): Promise<VideoTask | undefined> {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const current = await this.get(id);
       if (!current) return undefined;
