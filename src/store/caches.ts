@@ -1,4 +1,4 @@
-import KeyvRedis from '@keyv/redis';
+import KeyvRedis, { defaultReconnectStrategy } from '@keyv/redis';
 import { Keyv } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import { SILENT_STORE_LOGGER, type StoreLogger } from './store-logger';
@@ -32,8 +32,16 @@ export interface OpenCachesOptions {
   url?: string;
   /** Entries per in-process cache (default 10,000). */
   maxEntries?: number;
+  /**
+   * Names the database the cached values come from: in Redis, two gateways with different
+   * databases never read each other's values (default: none).
+   */
+  scope?: string;
   logger?: StoreLogger;
 }
+
+/** How long the first connection to Redis may take before start-up fails. */
+const REDIS_CONNECT_TIMEOUT_MS = 3_000;
 
 /** How long a finished task and a usage report stay in Redis (in process, the LRU bound decides). */
 export const CACHE_TTL_MS = { tasks: 24 * 3_600_000, usageReports: 3_600_000 } as const;
@@ -55,22 +63,34 @@ export async function openCaches(options: OpenCachesOptions = {}): Promise<Gatew
   }
   if (!/^rediss?:\/\//i.test(url)) throw new CacheOpenError(`invalid CACHE_URL: expected redis://host:port (or rediss://)`);
   // One adapter per namespace: keyv writes its namespace onto the adapter it is given.
-  const adapters = [new KeyvRedis(url, { throwOnConnectError: true }), new KeyvRedis(url, { throwOnConnectError: true })];
+  const connect = { url, socket: { connectTimeout: REDIS_CONNECT_TIMEOUT_MS, reconnectStrategy: defaultReconnectStrategy } };
+  const adapters = [new KeyvRedis<string>(connect), new KeyvRedis<string>(connect)];
   const [tasksAdapter, usageAdapter] = adapters as [KeyvRedis<string>, KeyvRedis<string>];
-  const closeAll = async (): Promise<void> => {
-    await Promise.allSettled(adapters.map((adapter) => adapter.disconnect()));
+  const closeAll = async (force = false): Promise<void> => {
+    await Promise.allSettled(adapters.map((adapter) => adapter.disconnect(force)));
   };
-  const tasks = new Keyv<string>({ store: tasksAdapter, namespace: 'spark-dance:tasks' });
-  const usageReports = new Keyv<string>({ store: usageAdapter, namespace: 'spark-dance:usage' });
+  const prefix = options.scope ? `spark-dance:${options.scope}` : 'spark-dance';
+  const tasks = new Keyv<string>({ store: tasksAdapter, namespace: `${prefix}:tasks` });
+  const usageReports = new Keyv<string>({ store: usageAdapter, namespace: `${prefix}:usage` });
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.all(adapters.map((adapter) => adapter.getClient()));
+    // The client reconnects forever (a cache outage later must not stop the gateway), so the
+    // first connection is given a deadline of its own.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_CONNECT_TIMEOUT_MS} ms`)), REDIS_CONNECT_TIMEOUT_MS);
+    });
+    await Promise.race([Promise.all(adapters.map((adapter) => adapter.getClient())), deadline]);
   } catch (error) {
-    await closeAll();
+    await closeAll(true);
     const shown = url.replace(/^(\w+:\/\/)[^@/]*@/, '$1***@');
-    throw new CacheOpenError(`cannot reach CACHE_URL ${shown}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new CacheOpenError(`cannot reach CACHE_URL ${shown}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
   }
   logger.info({ cache: 'redis' }, 'cache opened');
-  return { tasks: quiet(tasks, logger), usageReports: quiet(usageReports, logger), close: closeAll };
+  return { tasks: quiet(tasks, logger), usageReports: quiet(usageReports, logger), close: () => closeAll() };
 }
 
 /** Cache errors are logged and read as misses (keyv's default without `throwOnErrors`). */

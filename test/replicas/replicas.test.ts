@@ -67,6 +67,8 @@ describe('three replicas on one PostgreSQL', () => {
       .join(',');
     const env = {
       STORE_URL: database.url,
+      // Shared caches, as replicas would run them.
+      CACHE_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
       SPARK_DANCE_API_KEY: UPSTREAM_KEY,
       SPARK_DANCE_BASE_URL: sim.url,
       GATEWAY_API_KEYS: keys,
