@@ -40,6 +40,10 @@ async function main(): Promise<void> {
     upstream = { baseUrl: simulator.url, apiKey: simulatorKey };
     stopSimulator = () => simulator.stop();
     logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, videos are not real');
+    if (/^postgres(ql)?:/i.test(config.storeUrl.trim())) {
+      // Replicas sharing the database would each talk to a private simulator that knows only its own tasks.
+      logger.warn('the embedded simulator is private to this process: run replicas against one upstream (SPARK_DANCE_BASE_URL)');
+    }
   }
 
   const gateway = await startGateway(config, upstream, logger);
