@@ -120,6 +120,25 @@ export function describeChangeFeedContract(stores: TestStores): void {
           for (const id of ids) expect(there.last.get(id)).toEqual(await store.tasks.get(id));
         });
 
+        it('reconnects a listening connection that broke, and delivers the changes after it', async () => {
+          const there = record(other.changes);
+          const listeners = async () =>
+            (await store.postgresPool!.query<{ pid: number }>(
+              "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+            )).rows.map((row) => row.pid);
+          const before = await listeners();
+          expect(before).toHaveLength(2); // one per store instance
+          await store.postgresPool!.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+          const after = await waitFor(listeners, (pids) => pids.length === 2 && pids.every((pid) => !before.includes(pid)), {
+            what: 'both listening connections to be reopened',
+            timeoutMs: 10_000,
+          });
+          expect(after).toHaveLength(2);
+          await lifecycle(store, 'vt_after_reconnect');
+          await heardAtLeast(there.heard, 3);
+          expect(there.heard).toEqual([['vt_after_reconnect', 1], ['vt_after_reconnect', 2], ['vt_after_reconnect', 3]]);
+        });
+
         it('sends a refresh request to every instance', async () => {
           const heardHere: string[] = [];
           const heardThere: string[] = [];
