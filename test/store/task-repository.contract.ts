@@ -183,6 +183,29 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
       expect(await repo.get(task.id)).toEqual({ ...pristine, prompt: 'v2', revision: 2 });
     });
 
+    if (stores.engine === 'postgres') {
+      it('never loses or duplicates a change when two store instances (replicas) update one task at once', async () => {
+        const other = (await opened.openAgain!()).tasks;
+        const task = sampleTask({ videos: [], revision: 1 });
+        const results = await Promise.allSettled([repo.insert({ ...task, prompt: 'a' }), other.insert({ ...task, prompt: 'b' })]);
+        expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
+          expect.any(DuplicateTaskError),
+        ]);
+        const updates = await Promise.all(
+          Array.from({ length: 40 }, (_, i) =>
+            (i % 2 ? other : repo).update(task.id, (current) => ({
+              ...current,
+              videos: [...current.videos, { url: `u${i}`, sizeBytes: i, jobId: null, durationSeconds: null, format: null, resolution: null, ratio: null, fps: null }],
+            })),
+          ),
+        );
+        expect(updates.map((u) => u?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+        const stored = await other.get(task.id);
+        expect(stored?.revision).toBe(41);
+        expect(stored?.videos.map((v) => v.url).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `u${i}`).sort());
+      });
+    }
+
     // Persistent engines only: nothing of a memory store outlives its close, by design.
     if (stores.persistent) {
       it('keeps tasks and the active index across a reopen', async () => {
