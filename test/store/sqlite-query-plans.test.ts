@@ -66,19 +66,19 @@ describe('SQLite query plans', () => {
     }
   });
 
-  it("groups a client's usage report from the client index, not a scan of every task", async () => {
+  it("groups a client's usage report from an index on the client, not a scan of every task", async () => {
     const path = join(tempDir(), 'usage-plans.sqlite');
     const store = await openStore(`sqlite://${path}`);
     const recorded = recordQueries();
     try {
       const reports = new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets: 100 });
       await reports.report({ clientId: 'alice', admin: false }, { from: new Date(T0), to: new Date(T0 + 86_400_000), granularity: UsageGranularity.HOUR });
-      const sums = recorded.queries.filter((query) => /group by/.test(query.source));
+      const sums = recorded.queries.filter((query) => /\bsum\(/i.test(query.source));
       expect(sums).toHaveLength(1);
+      // Every table is searched by an index (on the client), none scanned whole.
       const plan = planOf(path, sums[0]!);
-      expect(plan).toMatch(/SEARCH t USING INDEX tasks_by_client \(client_id=\? AND created_at_ms>\? AND created_at_ms<\?\)/);
-      expect(plan).toMatch(/SEARCH u USING INDEX \S+ \(task_id=\?\)/);
-      expect(plan).not.toMatch(/SCAN t\b/);
+      expect(plan).toMatch(/^SEARCH \S+ USING (COVERING )?INDEX \S+ \(client_id=\?/);
+      expect(plan).not.toMatch(/(^|\| )SCAN /);
     } finally {
       recorded.restore();
       await store.close();

@@ -9,9 +9,6 @@ import { createTestDatabase, type TestDatabase } from './postgres';
 export type TestEngine = 'memory' | 'sqlite' | 'postgres';
 export const TEST_ENGINES: readonly TestEngine[] = ['memory', 'sqlite', 'postgres'];
 
-/** Every table of the store, emptied between tests on the file's PostgreSQL database. */
-const TABLES = ['usage_records', 'task_slots', 'usage_versions', 'idempotency_keys', 'store_meta', 'tasks'] as const;
-
 /** A fresh store of one engine, for one test. */
 export interface TestStore {
   store: GatewayStore;
@@ -89,12 +86,18 @@ export function useTestStores(engine: TestEngine): TestStores {
   };
 }
 
-/** Deletes every row of the store's tables (the schema stays: reopening skips the migrations). */
+/**
+ * Deletes every row of the store's tables, whatever the migrations made (the schema and Kysely's
+ * migration bookkeeping stay: reopening skips the migrations).
+ */
 async function emptyTables(url: string): Promise<void> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`TRUNCATE ${TABLES.join(', ')}`);
+    const tables = await client.query<{ name: string }>(
+      "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'kysely\\_%'",
+    );
+    await client.query(`TRUNCATE ${tables.rows.map((row) => row.name).join(', ')}`);
   } finally {
     await client.end();
   }
