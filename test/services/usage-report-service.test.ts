@@ -347,6 +347,29 @@ describeEachEngine('UsageReportService', (stores) => {
     });
   }
 
+  if (stores.engine === 'postgres') {
+    it('counts each task once when two replicas observe every end at the same time', async () => {
+      const setup = await setUp(stores);
+      const other = await setup.opened.openAgain!();
+      const subset = tasks.slice(0, 200);
+      await setup.store.tasks.insertMany(subset.map((task) => submittedTask(task.spec)));
+      const finished = new Map<string, Outcome>();
+      await Promise.all(
+        subset.map(async (task) => {
+          if (!task.outcome) return;
+          const end = observe(task.outcome, T0 + 3 * DAY);
+          await Promise.all([setup.store.tasks.update(task.spec.id, end), other.tasks.update(task.spec.id, end), setup.store.tasks.update(task.spec.id, end)]);
+          finished.set(task.spec.id, task.outcome);
+        }),
+      );
+      for (const query of [QUERIES[0]!, QUERIES[3]!]) {
+        const byClient = { ...query, groupBy: [UsageDimension.CLIENT, ...query.groupBy] };
+        expectReport(await setup.service.report(ADMIN, byClient), expected(subset, finished, { ...byClient, clients: CLIENTS }));
+        expectReport(await serviceOf(other, 1000).report(ADMIN, byClient), expected(subset, finished, { ...byClient, clients: CLIENTS }));
+      }
+    });
+  }
+
   it('leaves out empty buckets, keeps time order, and reports nothing for a client without tasks', async () => {
     const setup = await setUp(stores);
     for (const [id, day] of [
