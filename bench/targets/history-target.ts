@@ -10,6 +10,8 @@ import type { VideoTask } from '../../src/domain/video-task';
 import { startGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startSimulator } from '../../src/simulator';
+import BetterSqlite3 from 'better-sqlite3';
+import { Client } from 'pg';
 import { openStore } from '../../src/store/open-store';
 import { createTestDatabase } from '../../test/support/postgres';
 
@@ -108,6 +110,20 @@ async function seedInto(insertMany: (tasks: VideoTask[]) => Promise<number>, tod
   }
 }
 
+/** Gathers the query planner's statistics of a seeded store. */
+async function analyze(storeUrl: string): Promise<void> {
+  if (STORE === 'postgres') {
+    const client = new Client({ connectionString: storeUrl });
+    await client.connect();
+    await client.query('ANALYZE');
+    await client.end();
+  } else if (STORE === 'sqlite') {
+    const db = new BetterSqlite3(storeUrl.slice('sqlite://'.length));
+    db.exec('ANALYZE');
+    db.close();
+  }
+}
+
 /** The STORE_URL of a new, empty store of the kind asked for. */
 async function newStoreUrl(): Promise<string> {
   switch (STORE) {
@@ -139,6 +155,8 @@ async function prepare(key: string): Promise<Record<string, unknown>> {
     const store = await openStore(storeUrl);
     await seedInto((tasks) => store.tasks.insertMany(tasks), todayMs, nowMs);
     await store.close();
+    // Statistics, as PostgreSQL's autovacuum (and SQLite's PRAGMA optimize) would gather them on a live store.
+    await analyze(storeUrl);
     seedMs = Date.now() - started;
   }
 

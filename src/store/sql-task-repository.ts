@@ -1,11 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { isTerminal } from '../domain/task-status';
 import { periodStart, PeriodKind } from '../domain/usage-period';
 import type { VideoTask } from '../domain/video-task';
-import type { Database } from './tables';
+import type { Database, UsageRollupsTable } from './tables';
 import type { TaskChangeAnnouncer } from './task-change-feed';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
-import { fixedFieldsOf, parseTaskData, taskColumnsOf, usageRowOf } from './task-rows';
+import { fixedFieldsOf, parseTaskData, ROLLUP_SUM_COLUMNS, rollupDeltaOf, taskColumnsOf, usageRowOf } from './task-rows';
 
 /** Ids per `IN (...)` list: well under SQLite's and PostgreSQL's parameter limits. */
 const READ_BATCH = 500;
@@ -33,6 +33,7 @@ export interface SqlTaskRepositoryDeps {
  *
  * - a finished task's usage record (one row per task id: counted once, however often its end
  *   is observed, by whichever replica);
+ * - its hourly usage rollup (what reports sum), moved by the difference the write makes;
  * - the usage version of its creation day (cached usage reports of that day stop matching);
  * - its submission slot: held from its insert (which commits the submission's reservation),
  *   freed once it is finished;
@@ -213,8 +214,26 @@ export class SqlTaskRepository implements TaskRepository {
       // Outside the domain's state machine (the contract allows it): the task counts as unfinished again.
       await trx.deleteFrom('usage_records').where('task_id', '=', after.id).execute();
     }
+    const rollup = rollupDeltaOf(before, after);
+    if (rollup) await this.addToRollup(trx, rollup);
     if (before === undefined || finished !== wasFinished || finished) await this.bumpUsageVersion(trx, after);
     if (announce) await this.deps.announcer.within(trx, after);
+  }
+
+  /** Adds `delta` to its hourly rollup row (created at the first task of its hour and group). */
+  private async addToRollup(trx: Transaction<Database>, delta: Insertable<UsageRollupsTable>): Promise<void> {
+    await trx
+      .insertInto('usage_rollups')
+      .values(delta)
+      .onConflict((conflict) =>
+        conflict
+          .columns(['client_id', 'hour_ms', 'model', 'mode', 'resolution', 'service_tier'])
+          .doUpdateSet((eb) => {
+            const add = (column: (typeof ROLLUP_SUM_COLUMNS)[number]) => eb(`usage_rollups.${column}`, '+', eb.ref(`excluded.${column}`));
+            return Object.fromEntries(ROLLUP_SUM_COLUMNS.map((column) => [column, add(column)]));
+          }),
+      )
+      .execute();
   }
 
   /** Cached usage reports that include the task's creation day stop matching (see `UsageReportCache`). */

@@ -50,6 +50,32 @@ export interface UsageRecordsTable {
   video_ticks: BigIntColumn;
 }
 
+/**
+ * Sums per client, UTC hour and dimension group, moved by every task write in its transaction:
+ * `tasks` counts submissions, the rest what finished tasks' usage records add.
+ */
+export interface UsageRollupsTable {
+  client_id: string;
+  hour_ms: BigIntColumn;
+  day_ms: BigIntColumn;
+  month_ms: BigIntColumn;
+  model: string;
+  mode: string;
+  resolution: string;
+  service_tier: string;
+  tasks: BigIntColumn;
+  succeeded: BigIntColumn;
+  failed: BigIntColumn;
+  expired: BigIntColumn;
+  cost_nanos: BigIntColumn;
+  discount_nanos: BigIntColumn;
+  input_tokens: BigIntColumn;
+  output_tokens: BigIntColumn;
+  total_tokens: BigIntColumn;
+  generated_videos: BigIntColumn;
+  video_ticks: BigIntColumn;
+}
+
 /** One row per (client, idempotency key). */
 export interface IdempotencyKeysTable {
   client_id: string;
@@ -91,6 +117,7 @@ export interface StoreMetaTable {
 export interface Database {
   tasks: TasksTable;
   usage_records: UsageRecordsTable;
+  usage_rollups: UsageRollupsTable;
   idempotency_keys: IdempotencyKeysTable;
   task_slots: TaskSlotsTable;
   usage_versions: UsageVersionsTable;

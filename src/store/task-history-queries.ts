@@ -43,13 +43,12 @@ export class TaskHistoryQueries {
       .selectFrom('tasks')
       .select(['id', 'created_at_ms', 'data'])
       .where('client_id', '=', clientId)
+      // `<=` alone bounds the index range (both engines start the scan there); the OR then
+      // drops the few rows of the cursor's own instant that come before it.
       .$if(after !== undefined, (qb) =>
-        qb.where((eb) =>
-          eb.or([
-            eb('created_at_ms', '<', after!.createdAtMs),
-            eb.and([eb('created_at_ms', '=', after!.createdAtMs), eb('id', '<', after!.taskId)]),
-          ]),
-        ),
+        qb
+          .where('created_at_ms', '<=', after!.createdAtMs)
+          .where((eb) => eb.or([eb('created_at_ms', '<', after!.createdAtMs), eb('id', '<', after!.taskId)])),
       )
       .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where('status', 'in', statuses!))
       .$if(modes !== undefined && modes.length > 0, (qb) => qb.where('mode', 'in', modes!))

@@ -7,7 +7,7 @@ import { usageRecordOf, type UsageRecord } from '../domain/usage-record';
 import { VIDEO_TICKS_PER_SECOND } from '../domain/usage-tally';
 import type { VideoTask } from '../domain/video-task';
 import { StoredDataError } from './stored-data-error';
-import type { TasksTable, UsageRecordsTable } from './tables';
+import type { TasksTable, UsageRecordsTable, UsageRollupsTable } from './tables';
 
 /** The columns of a task row that mirror the task (everything but the lease). */
 export type TaskColumns = Omit<Insertable<TasksTable>, 'lease_owner' | 'lease_until_ms'>;
@@ -110,4 +110,83 @@ export function integerOf(value: unknown, what: string): number {
   const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number)) throw new StoredDataError(what);
   return number;
+}
+
+/** The summed columns of a rollup row. */
+export const ROLLUP_SUM_COLUMNS = [
+  'tasks',
+  'succeeded',
+  'failed',
+  'expired',
+  'cost_nanos',
+  'discount_nanos',
+  'input_tokens',
+  'output_tokens',
+  'total_tokens',
+  'generated_videos',
+  'video_ticks',
+] as const;
+
+/** The sums a rollup row holds (what one write adds to it, or takes away). */
+type RollupSums = Pick<Insertable<UsageRollupsTable>, (typeof ROLLUP_SUM_COLUMNS)[number]>;
+
+const NO_SUMS: RollupSums = {
+  tasks: 0,
+  succeeded: 0,
+  failed: 0,
+  expired: 0,
+  cost_nanos: 0,
+  discount_nanos: 0,
+  input_tokens: 0,
+  output_tokens: 0,
+  total_tokens: 0,
+  generated_videos: 0,
+  video_ticks: 0,
+};
+
+/** What a stored task adds to its rollup: one submission, and its usage record once finished. */
+function rollupSumsOf(task: VideoTask): RollupSums {
+  if (!isTerminal(task.status)) return { ...NO_SUMS, tasks: 1 };
+  const usage = usageRowOf(task);
+  return {
+    tasks: 1,
+    succeeded: task.status === VideoTaskStatus.SUCCEEDED ? 1 : 0,
+    failed: task.status === VideoTaskStatus.FAILED ? 1 : 0,
+    expired: task.status === VideoTaskStatus.EXPIRED ? 1 : 0,
+    cost_nanos: usage.cost_nanos,
+    discount_nanos: usage.discount_nanos,
+    input_tokens: usage.input_tokens,
+    output_tokens: usage.output_tokens,
+    total_tokens: usage.total_tokens,
+    generated_videos: usage.generated_videos,
+    video_ticks: usage.video_ticks,
+  };
+}
+
+/**
+ * The change to a task's hourly rollup row when it goes from `before` (undefined: a new task)
+ * to `after` (undefined: a deleted task), or undefined when the sums do not move (a status
+ * change between unfinished states, the usual case).
+ */
+export function rollupDeltaOf(before: VideoTask | undefined, after: VideoTask | undefined): Insertable<UsageRollupsTable> | undefined {
+  const task = after ?? before;
+  if (!task) return undefined;
+  const was = before ? rollupSumsOf(before) : NO_SUMS;
+  const now = after ? rollupSumsOf(after) : NO_SUMS;
+  const delta = Object.fromEntries(
+    ROLLUP_SUM_COLUMNS.map((name) => [name, Number(now[name]) - Number(was[name])]),
+  ) as RollupSums;
+  if (Object.values(delta).every((value) => value === 0)) return undefined;
+  const columns = taskColumnsOf(task);
+  return {
+    client_id: columns.client_id,
+    hour_ms: columns.hour_ms,
+    day_ms: columns.day_ms,
+    month_ms: columns.month_ms,
+    model: columns.model,
+    mode: columns.mode,
+    resolution: columns.resolution,
+    service_tier: columns.service_tier,
+    ...delta,
+  };
 }

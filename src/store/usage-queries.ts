@@ -7,7 +7,7 @@ import { UsageDimension, type UsageGroup } from '../domain/usage-dimension';
 import type { UsageSums } from '../domain/usage-tally';
 import { StoredDataError } from './stored-data-error';
 import type { Database } from './tables';
-import { decimalOfNanos, integerOf } from './task-rows';
+import { decimalOfNanos, integerOf, ROLLUP_SUM_COLUMNS } from './task-rows';
 
 /** Which precomputed period column a query groups by (none: the whole range is one row per group). */
 export type UsagePeriodColumn = 'hour_ms' | 'day_ms' | 'month_ms';
@@ -38,6 +38,8 @@ const COLUMN_OF: Record<UsageDimension, 'model' | 'mode' | 'resolution' | 'servi
   [UsageDimension.CLIENT]: 'client_id',
 };
 
+const HOUR_MS = 3_600_000;
+
 const groupColumns = z.object({
   model: z.enum(VideoModel).nullable(),
   mode: z.enum(GenerationMode).nullable(),
@@ -47,17 +49,47 @@ const groupColumns = z.object({
 });
 
 /**
- * Usage sums as one grouped SQL query: every task submitted in the range counts in `tasks`;
+ * Usage sums as grouped SQL queries: every task submitted in the range counts in `tasks`;
  * its usage record (one per finished task, so counted once) adds the outcome, money and
- * tokens. Money is summed in nano-USD integers and read back as text, so it is exact on
- * both engines (a float never holds it).
+ * tokens. Whole hours come from the hourly rollups the task writes keep in step, so a report
+ * of today costs a few rows per hour, not a row per task. Money is summed in nano-USD
+ * integers and read back as text, so it is exact on both engines (a float never holds it).
  */
 export class UsageQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * The sums of [fromMs, toMs): whole UTC hours from the hourly rollups (a few rows per hour,
+   * whatever the number of tasks), the ragged edges of an unaligned range from the tasks.
+   */
   async sums(query: UsageSumsQuery): Promise<UsageSumsRow[]> {
-    const dimensions = [...new Set(query.groupBy)].map((dimension) => COLUMN_OF[dimension]);
-    const grouped = query.period ? [query.period, ...dimensions] : dimensions;
+    const firstWholeHour = Math.ceil(query.fromMs / HOUR_MS) * HOUR_MS;
+    const endOfWholeHours = Math.floor(query.toMs / HOUR_MS) * HOUR_MS;
+    if (firstWholeHour >= endOfWholeHours) return this.sumTasks(query);
+    const rows = await this.sumRollups({ ...query, fromMs: firstWholeHour, toMs: endOfWholeHours });
+    if (query.fromMs < firstWholeHour) rows.push(...(await this.sumTasks({ ...query, toMs: firstWholeHour })));
+    if (endOfWholeHours < query.toMs) rows.push(...(await this.sumTasks({ ...query, fromMs: endOfWholeHours })));
+    return rows;
+  }
+
+  /** Sums of the hourly rollups of hours starting in [fromMs, toMs) (both hour-aligned). */
+  private async sumRollups(query: UsageSumsQuery): Promise<UsageSumsRow[]> {
+    const grouped = groupedColumns(query);
+    const rows = await this.db
+      .selectFrom('usage_rollups as r')
+      .select(grouped.map((column) => `r.${column}` as const))
+      .select(ROLLUP_SUM_COLUMNS.map((column) => sql<string>`CAST(SUM(${sql.ref(`r.${column}`)}) AS TEXT)`.as(column)))
+      .where('r.hour_ms', '>=', query.fromMs)
+      .where('r.hour_ms', '<', query.toMs)
+      .$if(query.clientId !== undefined, (qb) => qb.where('r.client_id', '=', query.clientId!))
+      .$if(grouped.length > 0, (qb) => qb.groupBy(grouped.map((column) => `r.${column}` as const)))
+      .execute();
+    return rows.map((row) => rowOf(row as Record<string, unknown>, query.period));
+  }
+
+  /** Sums straight from the tasks and their usage records (for ranges shorter than an hour). */
+  private async sumTasks(query: UsageSumsQuery): Promise<UsageSumsRow[]> {
+    const grouped = groupedColumns(query);
     const rows = await this.db
       .selectFrom('tasks as t')
       .leftJoin('usage_records as u', 'u.task_id', 't.id')
@@ -98,6 +130,12 @@ export class UsageQueries {
       .execute();
     return rows.map((row) => `${String(row.day_ms)}:${String(row.version)}`).join(',');
   }
+}
+
+/** The period column and the grouped dimensions' columns of a query, in that order. */
+function groupedColumns(query: UsageSumsQuery): Array<UsagePeriodColumn | (typeof COLUMN_OF)[UsageDimension]> {
+  const dimensions = [...new Set(query.groupBy)].map((dimension) => COLUMN_OF[dimension]);
+  return query.period ? [query.period, ...dimensions] : dimensions;
 }
 
 function countOf(status: VideoTaskStatus) {

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './001-initial';
+import * as usageRollups from './002-usage-rollups';
 
 /**
  * Every migration, in order. Names sort in the order they run; a released migration is never
@@ -7,6 +8,7 @@ import * as initial from './001-initial';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
+  '002-usage-rollups': usageRollups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
