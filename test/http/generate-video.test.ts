@@ -138,6 +138,15 @@ describe('generateVideo over HTTP against the simulator', () => {
   });
 
   describe('upstream failures at create', () => {
+    // Five transient failures in a row open the circuit breaker (by design): a successful create
+    // after each test (as another client, so alice's rate limit is untouched) keeps these tests
+    // and the ones after them independent of whether a poll read happened to succeed in between.
+    afterEach(async () => {
+      h.simulator.faults.clear();
+      const reset = await generate({ textToVideo: { prompt: 'closes the breaker' } }, KEYS.bob);
+      expect(reset.data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+    });
+
     it('4xx with a documented code -> UpstreamError, not retryable, with the upstream code', async () => {
       h.simulator.faults.add({ route: 'create', status: 400, errorCode: '003004003' });
       const creates = h.simulator.stats().creates;
