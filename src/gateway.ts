@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config';
 import { buildGatewaySchema } from './graphql/build-schema';
@@ -6,6 +7,13 @@ import { startGatewayServer, type RunningGatewayServer } from './http/gateway-se
 import { createJwtVerifier } from './http/jwt-verifier';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
+import { instrumentUpstream } from './observability/instrumented-upstream';
+import { GatewayMetrics } from './observability/metrics';
+import { countRefusals } from './observability/submission-refusals';
+import { TaskObserver } from './observability/task-observer';
+import { activeTasksByStatus } from './observability/tasks-by-status';
+import { traceTaskRepository } from './observability/traced-task-repository';
+import { Tracing } from './observability/tracing';
 import { TaskPoller } from './live/task-poller';
 import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
 import { TaskUpdatesService } from './services/task-updates-service';
@@ -25,6 +33,12 @@ export interface UpstreamTarget {
   apiKey: string;
 }
 
+/** What tests may hand the gateway besides its configuration. */
+export interface GatewayOptions {
+  /** Receives every span as it ends (an InMemorySpanExporter); turns tracing on. */
+  spanExporter?: SpanExporter;
+}
+
 /** A running gateway: every resource it owns, and one `stop()` that releases them in order. */
 export interface RunningGateway {
   url: string;
@@ -39,13 +53,19 @@ export interface RunningGateway {
  * Composition root (without the simulator, which only `main.ts` and tests may start):
  * store -> upstream client -> services -> poller -> schema -> HTTP/WebSocket server.
  */
-export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
   const authenticator = new BearerAuthenticator(config.apiKeys, createJwtVerifier(config.jwt, logger.child({ component: 'auth' })));
   if (authenticator.open) {
     logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
   }
   // Tasks plus each client's history and the usage records, kept in step by every task write.
   const store = await openIndexedStore(config.storeUrl, { logger });
+  const metrics = new GatewayMetrics();
+  const { otlpEndpoint, serviceName } = config.observability;
+  const tracing = new Tracing({ endpoint: otlpEndpoint, serviceName, exporter: options.spanExporter });
+  // Store queries made during an operation or a poll read get spans of their own.
+  const tasks = traceTaskRepository(store.tasks, tracing.withSpan);
+  const taskObserver = new TaskObserver({ metrics, logger });
   const upstream = new HttpUpstreamClient({
     baseUrl: upstreamTarget.baseUrl,
     apiKey: upstreamTarget.apiKey,
@@ -63,8 +83,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
   const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
-    tasks: store.tasks,
-    upstream,
+    tasks,
+    upstream: instrumentUpstream(upstream, { metrics, tracing, poller: true }),
     logger: logger.child({ component: 'poller' }),
     minIntervalMs: config.poll.minIntervalMs,
     maxIntervalMs: config.poll.maxIntervalMs,
@@ -74,10 +94,14 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     concurrency: config.poll.concurrency,
     onChange: (task) => {
       slots.observe(task);
+      taskObserver.changed(task);
       events.publish(task);
     },
     // A task dropped without a terminal change (gone from the store) must not hold its slot forever.
-    onUnwatch: (taskId) => slots.forget(taskId),
+    onUnwatch: (taskId) => {
+      slots.forget(taskId);
+      taskObserver.forget(taskId);
+    },
   });
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {
@@ -89,17 +113,20 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     nextCheckInMs: (taskId) => poller.nextReadInMs(taskId),
   });
   const generation = new GenerationService({
-    tasks: store.tasks,
-    upstream,
+    tasks,
+    upstream: instrumentUpstream(upstream, { metrics, tracing }),
     idempotency: store.idempotency,
     idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
     admit: (clientId) => limits.admit(clientId),
     watch: (id) => poller.watch(id),
-    onCreated: (task) => events.publish(task),
+    onCreated: (task) => {
+      taskObserver.created(task);
+      events.publish(task);
+    },
     callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
     logger,
   });
-  const taskQueries = new TaskQueryService(store.tasks);
+  const taskQueries = new TaskQueryService(tasks);
   const liveUpdates = new TaskUpdatesService(taskQueries, events);
   const taskHistory = new TaskHistoryService({ history: store.history, tasks: store.tasks });
   const usageReports = new UsageReportService({
@@ -109,7 +136,9 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     tasks: store.tasks,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports }, events.pubSub);
+  const schema = buildGatewaySchema({ generation: countRefusals(generation, metrics), taskQueries, taskHistory, usageReports }, events.pubSub);
+  // Until the store counts tasks by status itself: the unfinished ones, read at scrape time.
+  metrics.observe({ tasksByStatus: () => activeTasksByStatus(() => slots.activeTaskIds(), (ids) => store.tasks.getMany(ids)) });
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
         new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),
@@ -132,6 +161,10 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         webhook,
         graphql: config.graphql,
         http: config.http,
+        corsOrigins: config.cors.origins,
+        metrics,
+        metricsToken: config.observability.metricsToken,
+        tracing,
       },
       { port: config.port, host: config.host },
     );
@@ -141,6 +174,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await server?.stop();
     await poller.stop();
     await store.close();
+    await tracing.shutdown();
     throw error;
   }
   const running = server;
@@ -153,6 +187,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await generation.drain(config.upstream.timeoutMs + 1_000);
     await poller.stop();
     await store.close();
+    await tracing.shutdown();
     logger.info('gateway stopped');
   };
   return { url: running.url, port: running.port, server: running, store, poller, stop: () => (stopping ??= stop()) };

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind } from '@opentelemetry/api';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -8,14 +9,22 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config';
 import type { GatewayContext } from '../graphql/context';
 import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../graphql/document-limits';
+import type { GatewayMetrics } from '../observability/metrics';
+import { runInRequestScope, type RequestScope } from '../observability/request-scope';
+import type { Tracing } from '../observability/tracing';
 import type { TaskUpdatesService } from '../services/task-updates-service';
+import { trackExchange } from './access-log';
 import type { Authenticator } from './authenticator';
+import { CorsPolicy } from './cors';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
 import { formatHttpError } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
+import { createMetricsHandler } from './metrics-endpoint';
+import { operationMetricsPlugin } from './operation-metrics-plugin';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
-import { findRoute, requestTarget, type Route } from './router';
+import { findRoute, requestTarget, routeLabel, type Route } from './router';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
 import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './websocket-server';
 
@@ -35,6 +44,13 @@ export interface GatewayServerOptions {
   graphql: DocumentLimits & { introspection: boolean };
   /** Large-request admission and node:http's timeouts (besides `maxBodyBytes`). */
   http: GatewayConfig['http'];
+  /** Browser origins allowed to call `/graphql` (CORS and WebSocket upgrades); empty = no CORS. */
+  corsOrigins: readonly string[];
+  /** Served at `/metrics`; fed by the server's own requests and operations too. */
+  metrics: GatewayMetrics;
+  /** Bearer token `/metrics` asks for, if any. */
+  metricsToken: string | undefined;
+  tracing: Tracing;
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -61,7 +77,7 @@ const LARGE_REQUEST_RETRY_AFTER_S = 10;
  * ws-dispose plugin make shutdown graceful.
  */
 export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
-  const { authenticator, logger } = options;
+  const { authenticator, logger, metrics, tracing } = options;
   const { requestTimeoutMs, headersTimeoutMs } = options.http;
   const httpServer = createServer({
     requestTimeout: requestTimeoutMs,
@@ -69,7 +85,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     // node:http enforces both timeouts only when it sweeps its connections (default every 30 s).
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
   });
-  const webSocket = attachGraphQLWebSocket(httpServer, GRAPHQL_PATH, options);
+  const cors = new CorsPolicy(options.corsOrigins);
+  const webSocket = attachGraphQLWebSocket(httpServer, GRAPHQL_PATH, { ...options, allowsUpgrade: (request) => cors.allowsUpgrade(request) });
 
   const apollo = await startApollo(options, httpServer, webSocket);
 
@@ -86,11 +103,15 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   });
   const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes, largeRequests });
 
+  // A span per GraphQL request, under the caller's W3C traceparent if it sent one.
+  const graphqlInSpan = (request: IncomingMessage, run: () => Promise<void>): Promise<void> =>
+    tracing.inSpan('graphql', run, { kind: SpanKind.SERVER, parent: tracing.extract(request.headers), attributes: { 'http.request.method': request.method } });
   // The routing table: the first matching line serves the request (see findRoute).
   const routes: Route[] = [
-    { path: GRAPHQL_PATH, handle: (request, response, { search }) => graphqlHandler(request, response, search) },
+    { path: GRAPHQL_PATH, cors: true, handle: (req, res, { search, scope }) => graphqlInSpan(req, () => graphqlHandler(req, res, search, scope)) },
     { path: '/healthz', methods: ['GET'], handle: (_request, response) => handleHealthz(response) },
     { path: '/readyz', methods: ['GET'], handle: (_request, response) => handleReadyz(response, options.pingStore) },
+    { path: '/metrics', methods: ['GET'], handle: createMetricsHandler(metrics, options.metricsToken) },
   ];
   const { webhook } = options;
   if (webhook) {
@@ -99,13 +120,19 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   }
   httpServer.on('request', (request, response) => {
     const target = requestTarget(request.url);
-    const route = async (): Promise<void> => {
-      const found = findRoute(routes, request, target.path);
-      if (found) return found.handle(request, response, target);
+    const scope: RequestScope = { requestId: requestIdOf(request) };
+    // Every answer names its request (refusals, health checks and 404s too), so any report can be found in the logs.
+    response.setHeader(REQUEST_ID_HEADER, scope.requestId);
+    const found = findRoute(routes, request, target.path);
+    const loggedPath = redactWebhookPath(target.path);
+    trackExchange(request, response, { scope, loggedPath, route: routeLabel(found) }, logger, metrics);
+    const serve = async (): Promise<void> => {
+      if (found?.cors && cors.handle(request, response)) return;
+      if (found) return found.handle(request, response, { ...target, scope });
       sendJson(response, 404, { error: 'not found' });
     };
-    route().catch((error: unknown) => {
-      logger.error({ err: error, path: redactWebhookPath(target.path) }, 'request failed');
+    runInRequestScope(scope, serve).catch((error: unknown) => {
+      logger.error({ err: error, path: loggedPath }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
     });
@@ -144,6 +171,7 @@ async function startApollo(options: GatewayServerOptions, httpServer: Server, we
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       requestLoggingPlugin(options.logger),
+      operationMetricsPlugin(options.metrics),
       { async serverWillStart() { return { async drainServer() { await webSocket.dispose(); } }; } },
     ],
   });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestScope } from '../observability/request-scope';
 
 /** The parts of a request's target a handler needs. */
 export interface RequestTarget {
@@ -8,8 +9,14 @@ export interface RequestTarget {
   search: string;
 }
 
+/** What a handler knows about its request besides the request itself. */
+export interface RouteRequest extends RequestTarget {
+  /** The request's id (already on the response as `x-request-id`) and, once known, its client. */
+  scope: RequestScope;
+}
+
 /** Answers one request; a rejection is answered with 500 by the server. */
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse, target: RequestTarget) => void | Promise<void>;
+export type RouteHandler = (request: IncomingMessage, response: ServerResponse, info: RouteRequest) => void | Promise<void>;
 
 /**
  * One line of the routing table. The first route whose path, method and `when` all match
@@ -23,6 +30,8 @@ export interface Route {
   methods?: readonly string[];
   /** A further condition, e.g. a browser asking for HTML. */
   when?: (request: IncomingMessage) => boolean;
+  /** Browser pages on the origins of `CORS_ORIGINS` may call it (preflights answered). */
+  cors?: boolean;
   handle: RouteHandler;
 }
 
@@ -41,4 +50,10 @@ export function findRoute(routes: readonly Route[], request: IncomingMessage, pa
       (route.methods === undefined || route.methods.includes(request.method ?? 'GET')) &&
       (route.when === undefined || route.when(request)),
   );
+}
+
+/** The route as a metrics label: its path, `*` marking a prefix. */
+export function routeLabel(route: Route | undefined): string {
+  if (!route) return 'unmatched';
+  return route.prefix ? `${route.path}*` : route.path;
 }

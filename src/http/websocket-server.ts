@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, print, specifiedRules, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import type { IncomingMessage, Server } from 'node:http';
+import { SpanKind } from '@opentelemetry/api';
+import {
+  execute,
+  getOperationAST,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  print,
+  specifiedRules,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
+import type { Context, OperationResult } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -10,6 +22,9 @@ import { DocumentCache } from '../graphql/document-cache';
 import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../graphql/document-limits';
 import { isLiveStateSubscription } from '../graphql/live-state';
 import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-subscriptions';
+import type { GatewayMetrics } from '../observability/metrics';
+import { runInRequestScope } from '../observability/request-scope';
+import type { Tracing } from '../observability/tracing';
 import type { TaskUpdatesService } from '../services/task-updates-service';
 import type { Authenticator } from './authenticator';
 import { callAt } from './call-at';
@@ -29,6 +44,10 @@ export interface GraphQLWebSocketOptions {
   websocket: GatewayConfig['websocket'];
   /** Document limits and introspection, the same as Apollo enforces on HTTP. */
   graphql: DocumentLimits & { introspection: boolean };
+  metrics: GatewayMetrics;
+  tracing: Tracing;
+  /** Whether an upgrade may proceed (browsers' `Origin`, see CorsPolicy); refused ones get 403. */
+  allowsUpgrade: (request: IncomingMessage) => boolean;
 }
 
 /** graphql-ws serving on an HTTP server's upgrades; `dispose()` closes every socket. */
@@ -44,9 +63,14 @@ export interface GraphQLWebSocketServer {
  * an operation cap per socket, slow consumers closed, and identical subscriptions shared.
  */
 export function attachGraphQLWebSocket(httpServer: Server, path: string, options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
-  const { schema, authenticator, logger } = options;
+  const { schema, authenticator, logger, metrics } = options;
   // ws' default message limit is 100 MiB, even before authentication.
-  const wsServer = new WebSocketServer({ server: httpServer, path, maxPayload: options.websocket.maxMessageBytes });
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path,
+    maxPayload: options.websocket.maxMessageBytes,
+    verifyClient: ({ req }, accept) => (options.allowsUpgrade(req) ? accept(true) : accept(false, 403, 'origin not allowed')),
+  });
   // The WebSocket path parses and validates on its own (Apollo's settings don't reach it):
   // the same document limits, introspection rule and suggestion hiding as on HTTP.
   const documents = new DocumentCache(
@@ -65,6 +89,13 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
   });
   const { maxSubscriptionsPerSocket, maxBufferedBytes } = options.websocket;
   const socketQuota = new ClientSocketQuota(options.websocket.maxSocketsPerClient);
+  // Authenticated connections, for the gauges of sockets and operations in flight.
+  const connections = new Set<Pick<Context, 'subscriptions'>>();
+  metrics.observe({
+    webSockets: () => ({ sockets: connections.size, operations: sum([...connections].map((ctx) => Object.keys(ctx.subscriptions).length)) }),
+    sharedSubscriptions: () => shared.size,
+  });
+  const observed = (args: ExecutionArgs, run: () => OperationResult): OperationResult => observeOperation(args, run, options);
   const cleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
     {
       schema,
@@ -90,7 +121,10 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
           ];
         }
         const prepared = documents.prepare(payload.query);
-        if ('errors' in prepared) return prepared.errors;
+        if ('errors' in prepared) {
+          metrics.recordOperation({ transport: 'ws', type: undefined, name: undefined, outcome: 'invalid', seconds: 0 });
+          return prepared.errors;
+        }
         const contextValue: GatewayContext = { viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates };
         const socket = ctx.extra.socket;
         // Shared results arrive serialized once; each subscriber only gets its frame built.
@@ -115,7 +149,9 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
         const cancelExpiry =
           expiresAtMs === undefined ? undefined : callAt(expiresAtMs, () => socket.close(WS_CLOSE.TOKEN_EXPIRED.code, WS_CLOSE.TOKEN_EXPIRED.reason));
         // However it closes (client, expiry, slow consumer, shutdown): free the slot, drop the timer.
+        connections.add(ctx);
         socket.once('close', () => {
+          connections.delete(ctx);
           release();
           cancelExpiry?.();
         });
@@ -128,13 +164,16 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
       // A subscriber without a delivery would get results pushed into its PushIterator, which
       // graphql-ws drains one awaited send at a time: a stalled socket then leaves them queued,
       // and the iterator ends the stream past DEFAULT_MAX_QUEUED (its maxQueued bound).
-      subscribe: (args) => {
-        const { viewer } = args.contextValue as GatewayContext;
-        // Cached documents are shared objects: their source text identifies the operation.
-        const query = args.document.loc?.source.body ?? print(args.document);
-        const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
-        return shared.subscribe(key, args, deliveries.get(args.contextValue as GatewayContext));
-      },
+      subscribe: (args) =>
+        observed(args, () => {
+          const { viewer } = args.contextValue as GatewayContext;
+          // Cached documents are shared objects: their source text identifies the operation.
+          const query = args.document.loc?.source.body ?? print(args.document);
+          const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
+          return shared.subscribe(key, args, deliveries.get(args.contextValue as GatewayContext));
+        }),
+      // Queries and mutations: graphql's own execute, observed like the HTTP side.
+      execute: (args) => observed(args, () => execute(args)),
     },
     wsServer,
     options.websocket.keepAliveMs,
@@ -145,6 +184,51 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
       await cleanup.dispose();
     },
   };
+}
+
+/**
+ * Runs one graphql-ws operation in its request scope (its log lines carry its id) and in a span
+ * named after it, and records its latency and outcome. A subscription counts until it is set
+ * up; its later events are not operations of their own.
+ */
+async function observeOperation(
+  args: ExecutionArgs,
+  run: () => OperationResult,
+  { metrics, tracing }: Pick<GraphQLWebSocketOptions, 'metrics' | 'tracing'>,
+): Promise<Awaited<OperationResult>> {
+  const { requestId, viewer } = args.contextValue as GatewayContext;
+  const operation = getOperationAST(args.document, args.operationName);
+  const name = operation ? (operation.name?.value ?? null) : undefined;
+  const type = operation?.operation;
+  const started = performance.now();
+  const record = (outcome: 'ok' | 'error'): void =>
+    metrics.recordOperation({ transport: 'ws', type, name, outcome, seconds: (performance.now() - started) / 1000 });
+  const attributes = { 'graphql.operation.type': type ?? 'unknown', 'graphql.operation.name': name ?? '' };
+  return runInRequestScope({ requestId, clientId: viewer.clientId }, () =>
+    tracing.inSpan(
+      `${type ?? 'operation'} ${name ?? 'anonymous'}`,
+      async () => {
+        try {
+          const result = await run();
+          record(isFailedResult(result) ? 'error' : 'ok');
+          return result;
+        } catch (error) {
+          record('error');
+          throw error;
+        }
+      },
+      { kind: SpanKind.SERVER, attributes },
+    ),
+  );
+}
+
+/** An execution result carrying errors (a subscription's stream is not one). */
+function isFailedResult(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && 'errors' in result && Array.isArray(result.errors) && result.errors.length > 0;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /**
