@@ -53,7 +53,12 @@ export interface RunningGateway {
  * Composition root (without the simulator, which only `main.ts` and tests may start):
  * store -> upstream client -> services -> poller -> schema -> HTTP/WebSocket server.
  */
-export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger, options: GatewayOptions = {}): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  upstreamTarget: UpstreamTarget,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
   const authenticator = new BearerAuthenticator(config.apiKeys, createJwtVerifier(config.jwt, logger.child({ component: 'auth' })));
   if (authenticator.open) {
     logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
@@ -136,9 +141,11 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     tasks: store.tasks,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const schema = buildGatewaySchema({ generation: countRefusals(generation, metrics), taskQueries, taskHistory, usageReports }, events.pubSub);
+  const services = { generation: countRefusals(generation, metrics), taskQueries, taskHistory, usageReports };
+  const schema = buildGatewaySchema(services, events.pubSub);
   // Until the store counts tasks by status itself: the unfinished ones, read at scrape time.
-  metrics.observe({ tasksByStatus: () => activeTasksByStatus(() => slots.activeTaskIds(), (ids) => store.tasks.getMany(ids)) });
+  const tasksByStatus = () => activeTasksByStatus(() => slots.activeTaskIds(), (ids) => store.tasks.getMany(ids));
+  metrics.observe({ tasksByStatus });
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
         new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),

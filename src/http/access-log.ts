@@ -19,13 +19,22 @@ export interface ExchangeFacts {
  * path, status, duration, request id, client id; never a header or a body) and the request's
  * latency in `gateway_http_request_duration_seconds`.
  */
-export function trackExchange(request: IncomingMessage, response: ServerResponse, facts: ExchangeFacts, logger: Logger, metrics: GatewayMetrics): void {
+export function trackExchange(
+  request: IncomingMessage,
+  response: ServerResponse,
+  facts: ExchangeFacts,
+  logger: Logger,
+  metrics: GatewayMetrics,
+): void {
   const started = performance.now();
   response.once('close', () => {
     const seconds = (performance.now() - started) / 1000;
     const method = request.method ?? 'GET';
     const status = response.statusCode;
-    metrics.httpRequests.observe({ method: METHODS.has(method) ? method : 'other', route: facts.route, status: String(status) }, seconds);
+    metrics.httpRequests.observe(
+      { method: METHODS.has(method) ? method : 'other', route: facts.route, status: String(status) },
+      seconds,
+    );
     logger.info(
       {
         method,

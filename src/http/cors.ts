@@ -2,7 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from './graphql-http-handler';
 
 /** Request headers a browser page may send: GraphQL, auth, tracing and Apollo's CSRF opt-in headers. */
-const ALLOWED_HEADERS = 'authorization, content-type, x-request-id, traceparent, tracestate, apollo-require-preflight, x-apollo-operation-name';
+const ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'x-request-id',
+  'traceparent',
+  'tracestate',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+].join(', ');
 /** Response headers a page may read besides the CORS-safelisted ones. */
 const EXPOSED_HEADERS = 'x-request-id, retry-after, www-authenticate';
 const ALLOWED_METHODS = 'GET, POST, OPTIONS';

@@ -24,7 +24,7 @@ import { operationMetricsPlugin } from './operation-metrics-plugin';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
-import { findRoute, requestTarget, routeLabel, type Route } from './router';
+import { findRoute, requestTarget, routeLabel, type Route, type RouteHandler } from './router';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
 import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './websocket-server';
 
@@ -86,7 +86,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
   });
   const cors = new CorsPolicy(options.corsOrigins);
-  const webSocket = attachGraphQLWebSocket(httpServer, GRAPHQL_PATH, { ...options, allowsUpgrade: (request) => cors.allowsUpgrade(request) });
+  const allowsUpgrade = (request: IncomingMessage): boolean => cors.allowsUpgrade(request);
+  const webSocket = attachGraphQLWebSocket(httpServer, GRAPHQL_PATH, { ...options, allowsUpgrade });
 
   const apollo = await startApollo(options, httpServer, webSocket);
 
@@ -105,18 +106,25 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
 
   // A span per GraphQL request, under the caller's W3C traceparent if it sent one.
   const graphqlInSpan = (request: IncomingMessage, run: () => Promise<void>): Promise<void> =>
-    tracing.inSpan('graphql', run, { kind: SpanKind.SERVER, parent: tracing.extract(request.headers), attributes: { 'http.request.method': request.method } });
+    tracing.inSpan('graphql', run, {
+      kind: SpanKind.SERVER,
+      parent: tracing.extract(request.headers),
+      attributes: { 'http.request.method': request.method },
+    });
+  const serveGraphQL: RouteHandler = (request, response, { search, scope }) =>
+    graphqlInSpan(request, () => graphqlHandler(request, response, search, scope));
   // The routing table: the first matching line serves the request (see findRoute).
   const routes: Route[] = [
-    { path: GRAPHQL_PATH, cors: true, handle: (req, res, { search, scope }) => graphqlInSpan(req, () => graphqlHandler(req, res, search, scope)) },
+    { path: GRAPHQL_PATH, cors: true, handle: serveGraphQL },
     { path: '/healthz', methods: ['GET'], handle: (_request, response) => handleHealthz(response) },
     { path: '/readyz', methods: ['GET'], handle: (_request, response) => handleReadyz(response, options.pingStore) },
     { path: '/metrics', methods: ['GET'], handle: createMetricsHandler(metrics, options.metricsToken) },
   ];
   const { webhook } = options;
   if (webhook) {
-    const token = (path: string): string => path.slice(WEBHOOK_PATH_PREFIX.length);
-    routes.push({ path: WEBHOOK_PATH_PREFIX, prefix: true, handle: (request, response, { path }) => webhook(request, response, token(path)) });
+    const serveWebhook: RouteHandler = (request, response, { path }) =>
+      webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
+    routes.push({ path: WEBHOOK_PATH_PREFIX, prefix: true, handle: serveWebhook });
   }
   httpServer.on('request', (request, response) => {
     const target = requestTarget(request.url);
@@ -153,7 +161,11 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
 }
 
 /** Apollo Server for GraphQL over HTTP, with the plugins that drain both transports on stop. */
-async function startApollo(options: GatewayServerOptions, httpServer: Server, webSocket: GraphQLWebSocketServer): Promise<ApolloServer<GatewayContext>> {
+async function startApollo(
+  options: GatewayServerOptions,
+  httpServer: Server,
+  webSocket: GraphQLWebSocketServer,
+): Promise<ApolloServer<GatewayContext>> {
   const apollo = new ApolloServer<GatewayContext>({
     schema: options.schema,
     // main.ts owns shutdown (HTTP, poller, store, simulator in order); Apollo's own signal

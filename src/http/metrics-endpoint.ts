@@ -11,10 +11,19 @@ export function createMetricsHandler(metrics: GatewayMetrics, token: string | un
   const expected = token === undefined ? undefined : digest(token);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     if (expected && !matches(request.headers.authorization, expected)) {
-      return sendJson(response, 401, { error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' }, { 'www-authenticate': 'Bearer' });
+      return sendJson(
+        response,
+        401,
+        { error: 'metrics need Authorization: Bearer <METRICS_TOKEN>' },
+        { 'www-authenticate': 'Bearer' },
+      );
     }
     const { contentType, text } = await metrics.exposition();
-    response.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+    response.writeHead(200, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+      'cache-control': 'no-store',
+    });
     response.end(text);
   };
 }

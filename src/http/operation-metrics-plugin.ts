@@ -17,7 +17,10 @@ export function operationMetricsPlugin(metrics: GatewayMetrics): ApolloServerPlu
           const span = trace.getActiveSpan();
           if (!operation) return;
           span?.updateName(`${operation.operation} ${operationName ?? 'anonymous'}`);
-          span?.setAttributes({ 'graphql.operation.type': operation.operation, 'graphql.operation.name': operationName ?? '' });
+          span?.setAttributes({
+            'graphql.operation.type': operation.operation,
+            'graphql.operation.name': operationName ?? '',
+          });
         },
         async executionDidStart() {
           executed = true;

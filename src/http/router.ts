@@ -16,7 +16,11 @@ export interface RouteRequest extends RequestTarget {
 }
 
 /** Answers one request; a rejection is answered with 500 by the server. */
-export type RouteHandler = (request: IncomingMessage, response: ServerResponse, info: RouteRequest) => void | Promise<void>;
+export type RouteHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  info: RouteRequest,
+) => void | Promise<void>;
 
 /**
  * One line of the routing table. The first route whose path, method and `when` all match
@@ -39,7 +43,9 @@ export interface Route {
 export function requestTarget(url: string | undefined): RequestTarget {
   const target = url ?? '/';
   const queryAt = target.indexOf('?');
-  return queryAt === -1 ? { path: target, search: '' } : { path: target.slice(0, queryAt), search: target.slice(queryAt) };
+  return queryAt === -1
+    ? { path: target, search: '' }
+    : { path: target.slice(0, queryAt), search: target.slice(queryAt) };
 }
 
 /** The route serving `request` at `path`, if any. */

@@ -62,20 +62,29 @@ export interface GraphQLWebSocketServer {
  * `httpServer`: authentication in `connection_init`, a socket quota per client, token expiry,
  * an operation cap per socket, slow consumers closed, and identical subscriptions shared.
  */
-export function attachGraphQLWebSocket(httpServer: Server, path: string, options: GraphQLWebSocketOptions): GraphQLWebSocketServer {
+export function attachGraphQLWebSocket(
+  httpServer: Server,
+  path: string,
+  options: GraphQLWebSocketOptions,
+): GraphQLWebSocketServer {
   const { schema, authenticator, logger, metrics } = options;
   // ws' default message limit is 100 MiB, even before authentication.
   const wsServer = new WebSocketServer({
     server: httpServer,
     path,
     maxPayload: options.websocket.maxMessageBytes,
-    verifyClient: ({ req }, accept) => (options.allowsUpgrade(req) ? accept(true) : accept(false, 403, 'origin not allowed')),
+    verifyClient: ({ req }, accept) =>
+      options.allowsUpgrade(req) ? accept(true) : accept(false, 403, 'origin not allowed'),
   });
   // The WebSocket path parses and validates on its own (Apollo's settings don't reach it):
   // the same document limits, introspection rule and suggestion hiding as on HTTP.
   const documents = new DocumentCache(
     schema,
-    [...specifiedRules, ...(options.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...documentValidationRules(options.graphql)],
+    [
+      ...specifiedRules,
+      ...(options.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
+      ...documentValidationRules(options.graphql),
+    ],
     { parseOptions: documentParseOptions(options.graphql), hideSuggestions: options.production },
   );
   const deliveries = new WeakMap<GatewayContext, SerializedDelivery>();
@@ -92,10 +101,14 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
   // Authenticated connections, for the gauges of sockets and operations in flight.
   const connections = new Set<Pick<Context, 'subscriptions'>>();
   metrics.observe({
-    webSockets: () => ({ sockets: connections.size, operations: sum([...connections].map((ctx) => Object.keys(ctx.subscriptions).length)) }),
+    webSockets: () => ({
+      sockets: connections.size,
+      operations: sum([...connections].map((ctx) => Object.keys(ctx.subscriptions).length)),
+    }),
     sharedSubscriptions: () => shared.size,
   });
-  const observed = (args: ExecutionArgs, run: () => OperationResult): OperationResult => observeOperation(args, run, options);
+  const observed = (args: ExecutionArgs, run: () => OperationResult): OperationResult =>
+    observeOperation(args, run, options);
   const cleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
     {
       schema,
@@ -115,27 +128,49 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
         // that cannot drift, unlike one kept by hand in onSubscribe/onComplete.
         if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerSocket) {
           return [
-            new GraphQLError(`at most ${maxSubscriptionsPerSocket} operations at once on one socket: complete one first`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
+            new GraphQLError(
+              `at most ${maxSubscriptionsPerSocket} operations at once on one socket: complete one first`,
+              {
+                extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+              },
+            ),
           ];
         }
         const prepared = documents.prepare(payload.query);
         if ('errors' in prepared) {
-          metrics.recordOperation({ transport: 'ws', type: undefined, name: undefined, outcome: 'invalid', seconds: 0 });
+          metrics.recordOperation({
+            transport: 'ws',
+            type: undefined,
+            name: undefined,
+            outcome: 'invalid',
+            seconds: 0,
+          });
           return prepared.errors;
         }
-        const contextValue: GatewayContext = { viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates };
+        const contextValue: GatewayContext = {
+          viewer: ctx.extra.viewer as Viewer,
+          requestId: randomUUID(),
+          liveUpdates: options.liveUpdates,
+        };
         const socket = ctx.extra.socket;
         // Shared results arrive serialized once; each subscriber only gets its frame built.
         deliveries.set(contextValue, (resultJson) => {
           // This path bypasses graphql-ws (and its awaited sends): bound the socket's buffer here.
-          if (!closeIfSlowConsumer(socket, maxBufferedBytes)) socket.send(frames.next(id, resultJson), { binary: false });
+          if (!closeIfSlowConsumer(socket, maxBufferedBytes))
+            socket.send(frames.next(id, resultJson), { binary: false });
         });
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        return {
+          schema,
+          document: prepared.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue,
+        };
       },
       onConnect: async (ctx) => {
-        const identity = await authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
+        const identity = await authenticator.authenticate(
+          ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization,
+        );
         if (!identity) return false; // graphql-ws closes with 4403 Forbidden
         const socket = ctx.extra.socket;
         // The socket may have closed while the token was verified: take no slot it would never give back.
@@ -147,7 +182,9 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
         }
         const { expiresAtMs } = identity;
         const cancelExpiry =
-          expiresAtMs === undefined ? undefined : callAt(expiresAtMs, () => socket.close(WS_CLOSE.TOKEN_EXPIRED.code, WS_CLOSE.TOKEN_EXPIRED.reason));
+          expiresAtMs === undefined
+            ? undefined
+            : callAt(expiresAtMs, () => socket.close(WS_CLOSE.TOKEN_EXPIRED.code, WS_CLOSE.TOKEN_EXPIRED.reason));
         // However it closes (client, expiry, slow consumer, shutdown): free the slot, drop the timer.
         connections.add(ctx);
         socket.once('close', () => {
@@ -169,7 +206,13 @@ export function attachGraphQLWebSocket(httpServer: Server, path: string, options
           const { viewer } = args.contextValue as GatewayContext;
           // Cached documents are shared objects: their source text identifies the operation.
           const query = args.document.loc?.source.body ?? print(args.document);
-          const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
+          const key = JSON.stringify([
+            viewer.clientId,
+            viewer.admin,
+            query,
+            args.operationName ?? null,
+            args.variableValues ?? null,
+          ]);
           return shared.subscribe(key, args, deliveries.get(args.contextValue as GatewayContext));
         }),
       // Queries and mutations: graphql's own execute, observed like the HTTP side.
@@ -224,7 +267,13 @@ async function observeOperation(
 
 /** An execution result carrying errors (a subscription's stream is not one). */
 function isFailedResult(result: unknown): boolean {
-  return typeof result === 'object' && result !== null && 'errors' in result && Array.isArray(result.errors) && result.errors.length > 0;
+  return (
+    typeof result === 'object' &&
+    result !== null &&
+    'errors' in result &&
+    Array.isArray(result.errors) &&
+    result.errors.length > 0
+  );
 }
 
 function sum(values: readonly number[]): number {

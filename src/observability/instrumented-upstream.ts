@@ -27,7 +27,11 @@ export function instrumentUpstream(upstream: UpstreamApi, options: InstrumentUps
     const started = performance.now();
     let outcome: UpstreamOutcome = 'ok';
     try {
-      return await tracing.inSpan(`upstream ${endpoint}`, call, { kind: SpanKind.CLIENT, root: poller, attributes: { 'upstream.endpoint': endpoint } });
+      return await tracing.inSpan(`upstream ${endpoint}`, call, {
+        kind: SpanKind.CLIENT,
+        root: poller,
+        attributes: { 'upstream.endpoint': endpoint },
+      });
     } catch (error) {
       // Anything else is a bug of ours, not an upstream outcome: counted as unavailable, thrown on.
       outcome = error instanceof UpstreamRequestError ? error.kind : 'unavailable';
@@ -38,8 +42,11 @@ export function instrumentUpstream(upstream: UpstreamApi, options: InstrumentUps
     }
   };
   return {
-    createTask: (generation: ValidatedGeneration, callOptions?: { callbackUrl?: string }): Promise<CreatedUpstreamTask> =>
-      measured('create', () => upstream.createTask(generation, callOptions)),
-    getTask: (upstreamTaskId: string): Promise<UpstreamTaskSnapshot> => measured('status', () => upstream.getTask(upstreamTaskId)),
+    createTask: (
+      generation: ValidatedGeneration,
+      callOptions?: { callbackUrl?: string },
+    ): Promise<CreatedUpstreamTask> => measured('create', () => upstream.createTask(generation, callOptions)),
+    getTask: (upstreamTaskId: string): Promise<UpstreamTaskSnapshot> =>
+      measured('status', () => upstream.getTask(upstreamTaskId)),
   };
 }

@@ -15,7 +15,10 @@ export function refusalCode(error: unknown): string | undefined {
 }
 
 /** `generation` counting every refused submission by code (`INTERNAL` for unexpected failures). */
-export function countRefusals(generation: Pick<GenerationService, 'submit'>, metrics: GatewayMetrics): Pick<GenerationService, 'submit'> {
+export function countRefusals(
+  generation: Pick<GenerationService, 'submit'>,
+  metrics: GatewayMetrics,
+): Pick<GenerationService, 'submit'> {
   return {
     submit: (clientId, request, idempotencyKey) =>
       generation.submit(clientId, request, idempotencyKey).catch((error: unknown) => {

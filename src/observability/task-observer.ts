@@ -46,7 +46,14 @@ export class TaskObserver {
       metrics.usageTokens.inc({ model: task.model }, task.usage.totalTokens);
     }
     logger.info(
-      { taskId: task.id, clientId: task.clientId, status: task.status, model: task.model, costUsd: task.usage?.costUsd, errorCode: task.error?.code },
+      {
+        taskId: task.id,
+        clientId: task.clientId,
+        status: task.status,
+        model: task.model,
+        costUsd: task.usage?.costUsd,
+        errorCode: task.error?.code,
+      },
       'task finished',
     );
   }

@@ -10,7 +10,8 @@ export function traceTaskRepository(tasks: TaskRepository, withSpan: SpanHook): 
   return {
     insert: (task: VideoTask) => withSpan('store tasks.insert', () => tasks.insert(task)),
     get: (id: string) => withSpan('store tasks.get', () => tasks.get(id)),
-    update: (id: string, change: (current: VideoTask) => VideoTask | null) => withSpan('store tasks.update', () => tasks.update(id, change)),
+    update: (id: string, change: (current: VideoTask) => VideoTask | null) =>
+      withSpan('store tasks.update', () => tasks.update(id, change)),
     listActive: () => withSpan('store tasks.listActive', () => tasks.listActive()),
   };
 }

@@ -28,17 +28,30 @@ describe('access logs and request ids', () => {
     expect(echoed.headers['x-request-id']).toBe('probe-7');
   });
 
-  it('writes one line per request with method, path, status, duration, request id and client, never credentials', async () => {
+  it('writes one line per request: method, path, status, duration, request id, client; no credentials', async () => {
     const answer = await exchange(h.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.alice}`, 'x-request-id': 'req-query-1' },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${KEYS.alice}`,
+        'x-request-id': 'req-query-1',
+      },
       body: JSON.stringify({ query: '{ __typename }' }),
     });
     expect(answer.status).toBe(200);
     const line = await accessLineOf('req-query-1');
-    expect(line).toMatchObject({ level: 30, method: 'POST', path: '/graphql', status: 200, clientId: 'alice', requestId: 'req-query-1' });
+    expect(line).toMatchObject({
+      level: 30,
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      clientId: 'alice',
+      requestId: 'req-query-1',
+    });
     expect(line.durationMs).toEqual(expect.any(Number));
-    expect(lines.filter((candidate) => candidate.requestId === 'req-query-1' && candidate.msg === 'request')).toHaveLength(1);
+    expect(
+      lines.filter((candidate) => candidate.requestId === 'req-query-1' && candidate.msg === 'request'),
+    ).toHaveLength(1);
 
     await exchange(`${base()}/nowhere?x=1`, { headers: { 'x-request-id': 'req-404' } });
     expect(await accessLineOf('req-404')).toMatchObject({ method: 'GET', path: '/nowhere', status: 404 });
@@ -46,14 +59,21 @@ describe('access logs and request ids', () => {
   });
 
   it('redacts the callback token of a webhook path', async () => {
-    await exchange(`${base()}/webhooks/spark-dance/secret-token-value`, { method: 'POST', headers: { 'x-request-id': 'req-hook' }, body: '{}' });
+    await exchange(`${base()}/webhooks/spark-dance/secret-token-value`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'req-hook' },
+      body: '{}',
+    });
     expect(await accessLineOf('req-hook')).toMatchObject({ path: '/webhooks/spark-dance/[token]', status: 404 });
     expect(JSON.stringify(lines)).not.toContain('secret-token-value');
   });
 
-  it('carries the request id on the service lines a request caused: the create, and the callback that finished the task', async () => {
+  it('puts the request id on the lines a request caused: the create, and the callback that ended it', async () => {
     const taskId = await submit(h.gateway.url, 'req-generate');
-    expect(lines.find((line) => line.msg === 'generation submitted' && line.taskId === taskId)).toMatchObject({ requestId: 'req-generate', clientId: 'alice' });
+    expect(lines.find((line) => line.msg === 'generation submitted' && line.taskId === taskId)).toMatchObject({
+      requestId: 'req-generate',
+      clientId: 'alice',
+    });
     const finished = await finishedLineOf(lines, taskId);
     // With callbacks on, the upstream's callback triggered the read that saw the end.
     const callback = lines.find((line) => line.msg === 'request' && line.requestId === finished.requestId);
@@ -71,7 +91,11 @@ describe('request ids on service lines, polling only', () => {
 
   it('task finished carries the id of the request that created the task (its poll reads follow from it)', async () => {
     const taskId = await submit(h.gateway.url, 'req-polled');
-    expect(await finishedLineOf(lines, taskId)).toMatchObject({ requestId: 'req-polled', status: 'SUCCEEDED', clientId: 'alice' });
+    expect(await finishedLineOf(lines, taskId)).toMatchObject({
+      requestId: 'req-polled',
+      status: 'SUCCEEDED',
+      clientId: 'alice',
+    });
   });
 });
 

@@ -14,7 +14,9 @@ function sample(text: string, series: string): number | undefined {
 describe('/metrics', () => {
   let h: Harness;
   const scrape = async (): Promise<string> => {
-    const answer = await exchange(h.gateway.url.replace('/graphql', '/metrics'), { headers: { authorization: `Bearer ${TOKEN}` } });
+    const answer = await exchange(h.gateway.url.replace('/graphql', '/metrics'), {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     return answer.body;
@@ -44,7 +46,9 @@ describe('/metrics', () => {
     const client = wsClient(h.gateway.url, `Bearer ${KEYS.alice}`);
     const live = subscribe(client, 'subscription Mine { myVideoTaskUpdates { id } }');
     try {
-      const text = await waitFor(scrape, (body) => sample(body, 'gateway_websocket_operations') === 1, { what: 'the subscription in the gauges' });
+      const text = await waitFor(scrape, (body) => sample(body, 'gateway_websocket_operations') === 1, {
+        what: 'the subscription in the gauges',
+      });
       const op = (labels: string): string => `gateway_graphql_operation_duration_seconds_count{${labels}}`;
       const exactly: Array<[string, number]> = [
         ['gateway_websocket_connections', 1],
@@ -71,7 +75,9 @@ describe('/metrics', () => {
       ];
       for (const [series, least] of atLeast) expect([series, sample(text, series)! >= least]).toEqual([series, true]);
       // The poller may or may not have seen it RUNNING.
-      const toSucceeded = ['QUEUED', 'RUNNING'].map((from) => sample(text, `gateway_task_transitions_total{from="${from}",to="SUCCEEDED"}`) ?? 0);
+      const toSucceeded = ['QUEUED', 'RUNNING'].map(
+        (from) => sample(text, `gateway_task_transitions_total{from="${from}",to="SUCCEEDED"}`) ?? 0,
+      );
       expect(toSucceeded[0]! + toSucceeded[1]!).toBe(1);
       // Low cardinality: no task or client id in any label.
       expect(text).not.toContain(taskId);

@@ -20,10 +20,14 @@ describe('OpenTelemetry traces', () => {
   });
   afterAll(() => h.stop());
 
-  it('makes a span per GraphQL operation under the caller traceparent, with upstream and store calls as children', async () => {
+  it('makes a span per operation under the caller traceparent, upstream and store calls as children', async () => {
     const answer = await exchange(h.gateway.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.alice}`, traceparent: `00-${TRACE_ID}-${PARENT_SPAN_ID}-01` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${KEYS.alice}`,
+        traceparent: `00-${TRACE_ID}-${PARENT_SPAN_ID}-01`,
+      },
       body: JSON.stringify({ query: GENERATE, variables: { input: { textToVideo: { prompt: 'traced' } } } }),
     });
     expect(answer.status).toBe(200);
@@ -35,7 +39,10 @@ describe('OpenTelemetry traces', () => {
     expect(operation!.spanContext().traceId).toBe(TRACE_ID);
     expect(parentOf(operation!)).toBe(PARENT_SPAN_ID);
     expect(operation!.kind).toBe(SpanKind.SERVER);
-    expect(operation!.attributes).toMatchObject({ 'graphql.operation.type': 'mutation', 'graphql.operation.name': 'Generate' });
+    expect(operation!.attributes).toMatchObject({
+      'graphql.operation.type': 'mutation',
+      'graphql.operation.name': 'Generate',
+    });
     const inTrace = spans().filter((span) => span.spanContext().traceId === TRACE_ID);
     const create = inTrace.find((span) => span.name === 'upstream create');
     expect(create).toMatchObject({ kind: SpanKind.CLIENT });
@@ -61,7 +68,10 @@ describe('OpenTelemetry traces', () => {
     const client = wsClient(h.gateway.url, `Bearer ${KEYS.alice}`);
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
-        client.subscribe({ query: 'query OverWs { __typename }' }, { next: resolve, error: reject, complete: () => undefined });
+        client.subscribe(
+          { query: 'query OverWs { __typename }' },
+          { next: resolve, error: reject, complete: () => undefined },
+        );
       });
       expect(result).toEqual({ data: { __typename: 'Query' } });
       const span = await waitFor(
@@ -90,7 +100,12 @@ describe('Tracing off', () => {
     const tracing = new Tracing({ serviceName: 'x', exporter });
     await tracing.withSpan('store alone', async () => undefined);
     await tracing.inSpan('operation', () => tracing.withSpan('store inside', async () => undefined));
-    expect(exporter.getFinishedSpans().map((span) => span.name).sort()).toEqual(['operation', 'store inside']);
+    expect(
+      exporter
+        .getFinishedSpans()
+        .map((span) => span.name)
+        .sort(),
+    ).toEqual(['operation', 'store inside']);
     await tracing.shutdown();
   });
 });

@@ -75,7 +75,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig(env);
   const lines = options.logLines;
   const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
-  const start = () => startGateway(config, { baseUrl: simulator.url, apiKey: SIMULATOR_KEY }, logger, { spanExporter: options.spanExporter });
+  const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY };
+  const start = () => startGateway(config, upstream, logger, { spanExporter: options.spanExporter });
   let gateway = await start();
   let gatewayRunning = true;
 
