@@ -65,7 +65,8 @@ export async function startGateway(
   }
   // Tasks plus each client's history and the usage records, kept in step by every task write.
   const store = await openIndexedStore(config.storeUrl, { logger });
-  const metrics = new GatewayMetrics();
+  const onSourceError = (error: unknown): void => logger.warn({ err: error }, 'a metrics source failed');
+  const metrics = new GatewayMetrics({ onSourceError });
   const { otlpEndpoint, serviceName } = config.observability;
   const tracing = new Tracing({ endpoint: otlpEndpoint, serviceName, exporter: options.spanExporter });
   // Store queries made during an operation or a poll read get spans of their own.

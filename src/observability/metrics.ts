@@ -110,8 +110,10 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `onSourceError` hears of a source that failed at scrape time (its gauge is left empty). */
+  constructor(options: { onSourceError?: (error: unknown) => void } = {}) {
     const sources = this.sources;
+    const { onSourceError } = options;
     new Gauge({
       name: 'gateway_tasks',
       help: 'Tasks by status, as the store counts them at scrape time',
@@ -119,7 +121,12 @@ export class GatewayMetrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const counts = sources.tasksByStatus ? await sources.tasksByStatus() : {};
+        // A store that cannot answer must not take the other metrics down with it.
+        const read = sources.tasksByStatus?.() ?? Promise.resolve({});
+        const counts = await read.catch((error: unknown): Record<string, number> => {
+          onSourceError?.(error);
+          return {};
+        });
         for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
       },
     });

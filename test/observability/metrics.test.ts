@@ -33,3 +33,15 @@ describe('GatewayMetrics', () => {
     expect((await b.exposition()).text).not.toContain('gateway_submission_refusals_total{code=');
   });
 });
+
+describe('GatewayMetrics sources', () => {
+  it('still answers a scrape when the task count cannot be read, and reports the failure', async () => {
+    const failures: unknown[] = [];
+    const metrics = new GatewayMetrics({ onSourceError: (error) => failures.push(error) });
+    metrics.observe({ tasksByStatus: () => Promise.reject(new Error('store down')) });
+    const { text } = await metrics.exposition();
+    expect(text).toContain('# TYPE gateway_tasks gauge');
+    expect(text).not.toMatch(/^gateway_tasks\{/m);
+    expect(failures).toEqual([new Error('store down')]);
+  });
+});
