@@ -1,3 +1,4 @@
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config';
 import { buildGatewaySchema } from './graphql/build-schema';
@@ -6,6 +7,12 @@ import { startGatewayServer, type RunningGatewayServer } from './http/gateway-se
 import { createJwtVerifier } from './http/jwt-verifier';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
+import { instrumentUpstream } from './observability/instrumented-upstream';
+import { GatewayMetrics } from './observability/metrics';
+import { countRefusals } from './observability/submission-refusals';
+import { TaskObserver } from './observability/task-observer';
+import { traceTaskRepository } from './observability/traced-task-repository';
+import { Tracing } from './observability/tracing';
 import { TaskPoller } from './live/task-poller';
 import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
 import { TaskUpdatesService } from './services/task-updates-service';
@@ -26,6 +33,12 @@ export interface UpstreamTarget {
   apiKey: string;
 }
 
+/** What tests may hand the gateway besides its configuration. */
+export interface GatewayOptions {
+  /** Receives every span as it ends (an InMemorySpanExporter); turns tracing on. */
+  spanExporter?: SpanExporter;
+}
+
 /** A running gateway: every resource it owns, and one `stop()` that releases them in order. */
 export interface RunningGateway {
   url: string;
@@ -40,13 +53,33 @@ export interface RunningGateway {
  * Composition root (without the simulator, which only `main.ts` and tests may start):
  * store -> upstream client -> services -> poller -> schema -> HTTP/WebSocket server.
  */
-export async function startGateway(config: GatewayConfig, upstreamTarget: UpstreamTarget, logger: Logger): Promise<RunningGateway> {
+export async function startGateway(
+  config: GatewayConfig,
+  upstreamTarget: UpstreamTarget,
+  logger: Logger,
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
   const authenticator = new BearerAuthenticator(config.apiKeys, createJwtVerifier(config.jwt, logger.child({ component: 'auth' })));
   if (authenticator.open) {
     logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
   }
+  const onSourceError = (error: unknown): void => logger.warn({ err: error }, 'a metrics source failed');
+  const metrics = new GatewayMetrics({ onSourceError });
+  const { otlpEndpoint, serviceName } = config.observability;
+  const tracing = new Tracing({ endpoint: otlpEndpoint, serviceName, exporter: options.spanExporter });
+  const taskObserver = new TaskObserver({ metrics, logger });
   // The system of record (SQL) with its caches and change feed; replicas share it on PostgreSQL.
-  const store = await openStore(config.storeUrl, { logger, cacheUrl: config.cacheUrl, leaseMs: config.poll.leaseMs });
+  const store = await openStore(config.storeUrl, {
+    logger,
+    cacheUrl: config.cacheUrl,
+    leaseMs: config.poll.leaseMs,
+    onTaskWrite: (before, after) => taskObserver.written(before, after),
+  }).catch(async (error: unknown) => {
+    await tracing.shutdown();
+    throw error;
+  });
+  // Store queries made during an operation or a poll read get spans of their own.
+  const tasks = traceTaskRepository(store.tasks, tracing.withSpan);
   const upstream = new HttpUpstreamClient({
     baseUrl: upstreamTarget.baseUrl,
     apiKey: upstreamTarget.apiKey,
@@ -60,8 +93,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   const unsubscribeChanges = store.changes.subscribe((task) => events.publish(task));
   const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
-    tasks: store.tasks,
-    upstream,
+    tasks,
+    upstream: instrumentUpstream(upstream, { metrics, tracing, poller: true }),
     logger: logger.child({ component: 'poller' }),
     minIntervalMs: config.poll.minIntervalMs,
     maxIntervalMs: config.poll.maxIntervalMs,
@@ -103,8 +136,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     }),
   });
   const generation = new GenerationService({
-    tasks: store.tasks,
-    upstream,
+    tasks,
+    upstream: instrumentUpstream(upstream, { metrics, tracing }),
     idempotency: store.idempotency,
     idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
     createWindowMs: config.upstream.timeoutMs + 5_000,
@@ -113,7 +146,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
     logger,
   });
-  const taskQueries = new TaskQueryService(store.tasks);
+  const taskQueries = new TaskQueryService(tasks);
   const liveUpdates = new TaskUpdatesService(taskQueries, events);
   const taskHistory = new TaskHistoryService({ history: store.history });
   const usageReports = new UsageReportService({
@@ -121,7 +154,10 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     cache: store.caches.usageReports,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports }, events.pubSub);
+  const services = { generation: countRefusals(generation, metrics), taskQueries, taskHistory, usageReports };
+  const schema = buildGatewaySchema(services, events.pubSub);
+  // The unfinished tasks of the whole gateway by status, counted at scrape time from the store.
+  metrics.observe({ tasksByStatus: () => store.tasks.countUnfinishedByStatus() });
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
         new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow }),
@@ -144,6 +180,10 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         webhook,
         graphql: config.graphql,
         http: config.http,
+        corsOrigins: config.cors.origins,
+        metrics,
+        metricsToken: config.observability.metricsToken,
+        tracing,
       },
       { port: config.port, host: config.host },
     );
@@ -153,6 +193,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await ownership.stop();
     await poller.stop();
     await store.close();
+    await tracing.shutdown();
     throw error;
   }
   const running = server;
@@ -169,6 +210,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     unsubscribeRefresh();
     unsubscribeChanges();
     await store.close();
+    await tracing.shutdown();
     logger.info('gateway stopped');
   };
   return { url: running.url, port: running.port, server: running, store, poller, stop: () => (stopping ??= stop()) };

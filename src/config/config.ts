@@ -100,6 +100,16 @@ export interface GatewayConfig {
     requestTimeoutMs: number;
     headersTimeoutMs: number;
   };
+  /** Browser origins (`https://app.example.com`, or `*`) allowed to call /graphql; empty = no CORS. */
+  cors: { origins: string[] };
+  /** `/metrics` and OpenTelemetry traces. */
+  observability: {
+    /** Bearer token `/metrics` requires; unset = open. */
+    metricsToken: string | undefined;
+    /** OTLP/HTTP base URL; unset = tracing off. */
+    otlpEndpoint: string | undefined;
+    serviceName: string;
+  };
 }
 
 /** Raised when the environment cannot make a valid configuration; the message lists every problem. */
@@ -125,6 +135,19 @@ const optionalText = z
   .trim()
   .optional()
   .transform((v) => (v ? v : undefined));
+
+const splitList = (raw: string): string[] =>
+  raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+
+/** `*`, or exactly an origin: scheme, host and optional port, no path or trailing slash. */
+const corsOrigin = z
+  .string()
+  .refine((value) => value === '*' || (URL.canParse(value) && new URL(value).origin === value), {
+    message: 'each entry must be an origin such as https://app.example.com (no path, no trailing slash) or *',
+  });
 
 const envSchema = z
   .object({
@@ -185,6 +208,10 @@ const envSchema = z
     MAX_LARGE_REQUESTS_IN_FLIGHT: intFrom(2, 1, 1000),
     HTTP_REQUEST_TIMEOUT_MS: intFrom(120000, 1000),
     HTTP_HEADERS_TIMEOUT_MS: intFrom(20000, 1000),
+    CORS_ORIGINS: z.string().optional().default('').transform(splitList).pipe(z.array(corsOrigin)),
+    METRICS_TOKEN: optionalText.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    OTEL_SERVICE_NAME: z.string().trim().min(1).optional().default('spark-dance-gateway'),
     SIMULATOR_QUEUE_MS: intFrom(2000, 0),
     SIMULATOR_RUN_MS: intFrom(8000, 0),
   })
@@ -318,6 +345,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxLargeRequestsInFlight: e.MAX_LARGE_REQUESTS_IN_FLIGHT,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
       headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+    },
+    cors: { origins: e.CORS_ORIGINS },
+    observability: {
+      metricsToken: e.METRICS_TOKEN,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME,
     },
   };
 }

@@ -5,7 +5,8 @@ import type { UsageReportService } from '../services/usage-report-service';
 
 /** The application services resolvers may call; injected through the type-graphql container. */
 export interface GatewayServices {
-  generation: GenerationService;
+  /** Only `submit`, so the composition root can wrap it (metrics). */
+  generation: Pick<GenerationService, 'submit'>;
   taskQueries: TaskQueryService;
   /** `videoTasks` pages. */
   taskHistory: TaskHistoryService;

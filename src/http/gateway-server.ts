@@ -1,32 +1,32 @@
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SpanKind } from '@opentelemetry/api';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, NoSchemaIntrospectionCustomRule, print, specifiedRules, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
-import { WebSocket, WebSocketServer } from 'ws';
 import type { GatewayConfig } from '../config/config';
-import type { GatewayContext, Viewer } from '../graphql/context';
-import { DocumentCache } from '../graphql/document-cache';
+import type { GatewayContext } from '../graphql/context';
 import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../graphql/document-limits';
-import { isLiveStateSubscription } from '../graphql/live-state';
-import { SharedSubscriptions, type SerializedDelivery } from '../live/shared-subscriptions';
+import type { GatewayMetrics } from '../observability/metrics';
+import { runInRequestScope, type RequestScope } from '../observability/request-scope';
+import type { Tracing } from '../observability/tracing';
 import type { TaskUpdatesService } from '../services/task-updates-service';
+import { trackExchange } from './access-log';
 import type { Authenticator } from './authenticator';
-import { callAt } from './call-at';
-import { refuseServerOnlyMessages } from './client-message-reviver';
-import { ClientSocketQuota } from './client-socket-quota';
+import { CorsPolicy } from './cors';
 import { createGraphQLHttpHandler, sendJson } from './graphql-http-handler';
-import { formatHttpError, maskExecutionResult } from './error-masking';
+import { formatHttpError } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
+import { createMetricsHandler } from './metrics-endpoint';
+import { operationMetricsPlugin } from './operation-metrics-plugin';
+import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
-import { closeIfSlowConsumer } from './slow-consumer';
+import { findRoute, requestTarget, routeLabel, type Route, type RouteHandler } from './router';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
-import { WS_CLOSE } from './websocket-close';
+import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './websocket-server';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
 export interface GatewayServerOptions {
@@ -44,6 +44,13 @@ export interface GatewayServerOptions {
   graphql: DocumentLimits & { introspection: boolean };
   /** Large-request admission and node:http's timeouts (besides `maxBodyBytes`). */
   http: GatewayConfig['http'];
+  /** Browser origins allowed to call `/graphql` (CORS and WebSocket upgrades); empty = no CORS. */
+  corsOrigins: readonly string[];
+  /** Served at `/metrics`; fed by the server's own requests and operations too. */
+  metrics: GatewayMetrics;
+  /** Bearer token `/metrics` asks for, if any. */
+  metricsToken: string | undefined;
+  tracing: Tracing;
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -63,14 +70,14 @@ export const GRAPHQL_PATH = '/graphql';
 /** A refused large request may retry after this long: one upload and upstream create takes seconds. */
 const LARGE_REQUEST_RETRY_AFTER_S = 10;
 
-
 /**
  * One node:http server serving GraphQL over HTTP (Apollo Server) and over WebSocket
- * (graphql-ws, protocol `graphql-transport-ws`) on the same path and port, plus /healthz
- * and /readyz. Apollo's drain plugin and a ws-dispose plugin make shutdown graceful.
+ * (graphql-ws, see {@link attachGraphQLWebSocket}) on the same path and port, plus /healthz,
+ * /readyz and the webhook, served through one routing table. Apollo's drain plugin and a
+ * ws-dispose plugin make shutdown graceful.
  */
 export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
-  const { schema, authenticator, logger } = options;
+  const { authenticator, logger, metrics, tracing } = options;
   const { requestTimeoutMs, headersTimeoutMs } = options.http;
   const httpServer = createServer({
     requestTimeout: requestTimeoutMs,
@@ -78,123 +85,11 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     // node:http enforces both timeouts only when it sweeps its connections (default every 30 s).
     connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
   });
-  // ws' default message limit is 100 MiB, even before authentication.
-  const wsServer = new WebSocketServer({ server: httpServer, path: GRAPHQL_PATH, maxPayload: options.websocket.maxMessageBytes });
-  // The WebSocket path parses and validates on its own (Apollo's settings don't reach it):
-  // the same document limits, introspection rule and suggestion hiding as on HTTP.
-  const documentRules = documentValidationRules(options.graphql);
-  const parseOptions = documentParseOptions(options.graphql);
-  const deliveries = new WeakMap<GatewayContext, SerializedDelivery>();
-  const frames = new NextFrameCache();
-  const documents = new DocumentCache(
-    schema,
-    [...specifiedRules, ...(options.graphql.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...documentRules],
-    { parseOptions, hideSuggestions: options.production },
-  );
-  const mask = (result: ExecutionResult, requestId?: string): ExecutionResult => (options.production ? maskExecutionResult(result, logger, requestId) : result);
-  const shared = new SharedSubscriptions({
-    replayLatest: isLiveStateSubscription,
-    formatResult: (result) => mask(result),
-    onError: (error) => logger.error({ err: error }, 'shared subscription failed'),
-  });
-  const { maxSubscriptionsPerSocket, maxBufferedBytes } = options.websocket;
-  const socketQuota = new ClientSocketQuota(options.websocket.maxSocketsPerClient);
-  const wsCleanup = useServer<Record<string, unknown>, { viewer: Viewer }>(
-    {
-      schema,
-      connectionInitWaitTimeout: options.websocket.connectionInitTimeoutMs,
-      // A client sending `next`/`error`/`connection_ack` gets 4400, not an internal error (4500).
-      jsonMessageReviver: refuseServerOnlyMessages,
-      // Queries, mutations and unshared results over WebSocket get the production masking too.
-      // graphql-ws sends the result right after: a slow consumer is closed rather than buffered for.
-      onNext: (ctx, _id, _payload, args, result) => {
-        closeIfSlowConsumer(ctx.extra.socket, maxBufferedBytes);
-        return mask(result, (args.contextValue as GatewayContext | undefined)?.requestId);
-      },
-      // Identical operation texts share one parsed and validated document.
-      onSubscribe: (ctx, id, payload) => {
-        // graphql-ws lists every operation in flight in ctx.subscriptions (this one included) and
-        // removes it however it ends (complete from either side, error, socket close): a count
-        // that cannot drift, unlike one kept by hand in onSubscribe/onComplete.
-        if (Object.keys(ctx.subscriptions).length > maxSubscriptionsPerSocket) {
-          return [
-            new GraphQLError(`at most ${maxSubscriptionsPerSocket} operations at once on one socket: complete one first`, {
-              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
-            }),
-          ];
-        }
-        const prepared = documents.prepare(payload.query);
-        if ('errors' in prepared) return prepared.errors;
-        const contextValue: GatewayContext = { viewer: ctx.extra.viewer as Viewer, requestId: randomUUID(), liveUpdates: options.liveUpdates };
-        const socket = ctx.extra.socket;
-        // Shared results arrive serialized once; each subscriber only gets its frame built.
-        deliveries.set(contextValue, (resultJson) => {
-          // This path bypasses graphql-ws (and its awaited sends): bound the socket's buffer here.
-          if (!closeIfSlowConsumer(socket, maxBufferedBytes)) socket.send(frames.next(id, resultJson), { binary: false });
-        });
-        return { schema, document: prepared.document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
-      },
-      onConnect: async (ctx) => {
-        const identity = await authenticator.authenticate(ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization);
-        if (!identity) return false; // graphql-ws closes with 4403 Forbidden
-        const socket = ctx.extra.socket;
-        // The socket may have closed while the token was verified: take no slot it would never give back.
-        if (socket.readyState !== WebSocket.OPEN) return false;
-        const release = socketQuota.acquire(identity.viewer.clientId);
-        if (!release) {
-          socket.close(WS_CLOSE.TOO_MANY_CONNECTIONS.code, WS_CLOSE.TOO_MANY_CONNECTIONS.reason);
-          return false; // graphql-ws' own 4403 close is a no-op on a socket already closing
-        }
-        const { expiresAtMs } = identity;
-        const cancelExpiry =
-          expiresAtMs === undefined ? undefined : callAt(expiresAtMs, () => socket.close(WS_CLOSE.TOKEN_EXPIRED.code, WS_CLOSE.TOKEN_EXPIRED.reason));
-        // However it closes (client, expiry, slow consumer, shutdown): free the slot, drop the timer.
-        socket.once('close', () => {
-          release();
-          cancelExpiry?.();
-        });
-        ctx.extra.viewer = identity.viewer;
-        return true;
-      },
-      // Identical subscriptions of one viewer share one execution (see SharedSubscriptions).
-      // Results reach the socket through the direct delivery set in onSubscribe (bounded by
-      // maxBufferedBytes); the iterator returned here only carries the subscription's lifecycle.
-      // A subscriber without a delivery would get results pushed into its PushIterator, which
-      // graphql-ws drains one awaited send at a time: a stalled socket then leaves them queued,
-      // and the iterator ends the stream past DEFAULT_MAX_QUEUED (its maxQueued bound).
-      subscribe: (args) => {
-        const { viewer } = args.contextValue as GatewayContext;
-        // Cached documents are shared objects: their source text identifies the operation.
-        const query = args.document.loc?.source.body ?? print(args.document);
-        const key = JSON.stringify([viewer.clientId, viewer.admin, query, args.operationName ?? null, args.variableValues ?? null]);
-        return shared.subscribe(key, args, deliveries.get(args.contextValue as GatewayContext));
-      },
-    },
-    wsServer,
-    options.websocket.keepAliveMs,
-  );
+  const cors = new CorsPolicy(options.corsOrigins);
+  const allowsUpgrade = (request: IncomingMessage): boolean => cors.allowsUpgrade(request);
+  const webSocket = attachGraphQLWebSocket(httpServer, GRAPHQL_PATH, { ...options, allowsUpgrade });
 
-  const apollo = new ApolloServer<GatewayContext>({
-    schema,
-    // main.ts owns shutdown (HTTP, poller, store, simulator in order); Apollo's own signal
-    // handlers would race it.
-    stopOnTerminationSignals: false,
-    introspection: options.graphql.introspection,
-    // Not part of this API: Apollo's APQ errors carry no code and would surface as internal errors.
-    persistedQueries: false,
-    validationRules: documentRules,
-    parseOptions,
-    includeStacktraceInErrorResponses: !options.production,
-    hideSchemaDetailsFromClientErrors: options.production,
-    formatError: (formatted) => formatHttpError(formatted, options.production),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
-      requestLoggingPlugin(logger),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-    ],
-  });
-  await apollo.start();
+  const apollo = await startApollo(options, httpServer, webSocket);
 
   const buildContext = async (request: IncomingMessage, requestId: string): Promise<GatewayContext | undefined> => {
     const identity = await authenticator.authenticate(request.headers.authorization);
@@ -209,32 +104,49 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   });
   const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes, largeRequests });
 
+  // A span per GraphQL request, under the caller's W3C traceparent if it sent one.
+  const graphqlInSpan = (request: IncomingMessage, run: () => Promise<void>): Promise<void> =>
+    tracing.inSpan('graphql', run, {
+      kind: SpanKind.SERVER,
+      parent: tracing.extract(request.headers),
+      attributes: { 'http.request.method': request.method },
+    });
+  const serveGraphQL: RouteHandler = (request, response, { search, scope }) =>
+    graphqlInSpan(request, () => graphqlHandler(request, response, search, scope));
+  // The routing table: the first matching line serves the request (see findRoute).
+  const routes: Route[] = [
+    { path: GRAPHQL_PATH, cors: true, handle: serveGraphQL },
+    { path: '/healthz', methods: ['GET'], handle: (_request, response) => handleHealthz(response) },
+    { path: '/readyz', methods: ['GET'], handle: (_request, response) => handleReadyz(response, options.pingStore) },
+    { path: '/metrics', methods: ['GET'], handle: createMetricsHandler(metrics, options.metricsToken) },
+  ];
+  const { webhook } = options;
+  if (webhook) {
+    const serveWebhook: RouteHandler = (request, response, { path }) =>
+      webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
+    routes.push({ path: WEBHOOK_PATH_PREFIX, prefix: true, handle: serveWebhook });
+  }
   httpServer.on('request', (request, response) => {
-    const url = request.url ?? '/';
-    const queryAt = url.indexOf('?');
-    const path = queryAt === -1 ? url : url.slice(0, queryAt);
-    const search = queryAt === -1 ? '' : url.slice(queryAt);
-    const route = async (): Promise<void> => {
-      if (path === GRAPHQL_PATH) return graphqlHandler(request, response, search);
-      if (path === '/healthz' && request.method === 'GET') return handleHealthz(response);
-      if (path === '/readyz' && request.method === 'GET') return handleReadyz(response, options.pingStore);
-      if (options.webhook && path.startsWith(WEBHOOK_PATH_PREFIX)) return options.webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
+    const target = requestTarget(request.url);
+    const scope: RequestScope = { requestId: requestIdOf(request) };
+    // Every answer names its request (refusals, health checks and 404s too), so any report can be found in the logs.
+    response.setHeader(REQUEST_ID_HEADER, scope.requestId);
+    const found = findRoute(routes, request, target.path);
+    const loggedPath = redactWebhookPath(target.path);
+    trackExchange(request, response, { scope, loggedPath, route: routeLabel(found) }, logger, metrics);
+    const serve = async (): Promise<void> => {
+      if (found?.cors && cors.handle(request, response)) return;
+      if (found) return found.handle(request, response, { ...target, scope });
       sendJson(response, 404, { error: 'not found' });
     };
-    route().catch((error: unknown) => {
-      logger.error({ err: error, path: redactWebhookPath(path) }, 'request failed');
+    runInRequestScope(scope, serve).catch((error: unknown) => {
+      logger.error({ err: error, path: loggedPath }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
       else response.destroy();
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(listen.port, listen.host, () => {
-      httpServer.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOn(httpServer, listen);
   const { port } = httpServer.address() as AddressInfo;
   const shownHost = listen.host === '0.0.0.0' || listen.host === '::' ? 'localhost' : listen.host;
   let stopping: Promise<void> | undefined;
@@ -242,31 +154,49 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     url: `http://${shownHost}:${port}${GRAPHQL_PATH}`,
     port,
     httpServer,
-    sharedSubscriptions: () => shared.size,
+    sharedSubscriptions: () => webSocket.sharedSubscriptions(),
     largeRequests: () => ({ inFlight: largeRequests.inFlight, waiting: largeRequests.waiting }),
     stop: () => (stopping ??= apollo.stop()),
   };
 }
 
-/**
- * `next` frames of the result being fanned out, encoded once per operation id: subscribers of
- * one execution get the same JSON string, and most clients number operations alike, so ten
- * thousand sends mostly reuse a handful of buffers instead of encoding ten thousand strings.
- */
-class NextFrameCache {
-  private json: string | undefined;
-  private readonly byId = new Map<string, Buffer>();
+/** Apollo Server for GraphQL over HTTP, with the plugins that drain both transports on stop. */
+async function startApollo(
+  options: GatewayServerOptions,
+  httpServer: Server,
+  webSocket: GraphQLWebSocketServer,
+): Promise<ApolloServer<GatewayContext>> {
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: options.schema,
+    // main.ts owns shutdown (HTTP, poller, store, simulator in order); Apollo's own signal
+    // handlers would race it.
+    stopOnTerminationSignals: false,
+    introspection: options.graphql.introspection,
+    // Not part of this API: Apollo's APQ errors carry no code and would surface as internal errors.
+    persistedQueries: false,
+    validationRules: documentValidationRules(options.graphql),
+    parseOptions: documentParseOptions(options.graphql),
+    includeStacktraceInErrorResponses: !options.production,
+    hideSchemaDetailsFromClientErrors: options.production,
+    formatError: (formatted) => formatHttpError(formatted, options.production),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      requestLoggingPlugin(options.logger),
+      operationMetricsPlugin(options.metrics),
+      { async serverWillStart() { return { async drainServer() { await webSocket.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+  return apollo;
+}
 
-  next(id: string, resultJson: string): Buffer {
-    if (this.json !== resultJson || this.byId.size > 1000) {
-      this.json = resultJson;
-      this.byId.clear();
-    }
-    let frame = this.byId.get(id);
-    if (!frame) {
-      frame = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":${resultJson}}`, 'utf8');
-      this.byId.set(id, frame);
-    }
-    return frame;
-  }
+function listenOn(httpServer: Server, listen: { port: number; host: string }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(listen.port, listen.host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
 }

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GatewayContext } from '../graphql/context';
+import type { RequestScope } from '../observability/request-scope';
 import { LargeRequestsBusyError, type LargeRequestGate } from './large-request-gate';
 import { BodyTooLargeError, readBody } from './read-body';
 
@@ -10,15 +10,6 @@ import { BodyTooLargeError, readBody } from './read-body';
  * to undefined when the caller is not authenticated.
  */
 export type ContextFactory = (request: IncomingMessage, requestId: string) => Promise<GatewayContext | undefined>;
-
-/** The response header naming the request (the caller's own `x-request-id`, or a new UUID). */
-export const REQUEST_ID_HEADER = 'x-request-id';
-
-/** The caller's request id when it sent a usable one (bounded, printable), else a new UUID. */
-function requestIdOf(request: IncomingMessage): string {
-  const given = request.headers[REQUEST_ID_HEADER];
-  return typeof given === 'string' && /^[\x21-\x7e]{1,100}$/.test(given) ? given : randomUUID();
-}
 
 const UNAUTHENTICATED_MESSAGE = 'missing or invalid credentials: send Authorization: Bearer <key or token>';
 
@@ -41,23 +32,21 @@ export function createGraphQLHttpHandler(
   apollo: ApolloServer<GatewayContext>,
   buildContext: ContextFactory,
   options: GraphQLHttpOptions,
-): (request: IncomingMessage, response: ServerResponse, search: string) => Promise<void> {
-  return async (request, response, search) => {
+): (request: IncomingMessage, response: ServerResponse, search: string, scope: RequestScope) => Promise<void> {
+  return async (request, response, search, scope) => {
     // A large request keeps its slot until its response is written: the parsed images live
     // until then (see LargeRequestGate).
     let releaseSlot: (() => void) | undefined;
     // Who is asking is known from the headers: an unknown caller is refused before its body is
     // read, so anonymous uploads can never take the large-request slots (or any memory).
-    // Every answer names its request, refusals included, so any report can be found in the logs.
-    const requestId = requestIdOf(request);
-    response.setHeader(REQUEST_ID_HEADER, requestId);
-    const context = await buildContext(request, requestId);
+    const context = await buildContext(request, scope.requestId);
     if (!context) {
       const payload = { errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] };
       const headers = { 'www-authenticate': 'Bearer' };
       if (request.method === 'POST' && !request.readableEnded) return refuseUnread(request, response, 401, payload, headers);
       return sendJson(response, 401, payload, headers);
     }
+    scope.clientId = context.viewer.clientId;
     try {
       let body: unknown;
       if (request.method === 'POST') {

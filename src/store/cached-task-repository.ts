@@ -57,6 +57,11 @@ export class CachedTaskRepository implements TaskRepository {
     return stored;
   }
 
+  /** {@inheritDoc SqlTaskRepository.countUnfinishedByStatus} */
+  countUnfinishedByStatus(): Promise<Record<string, number>> {
+    return this.inner.countUnfinishedByStatus();
+  }
+
   /** {@inheritDoc TaskRepository.listActive} */
   listActive(): Promise<string[]> {
     return this.inner.listActive();

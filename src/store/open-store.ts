@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { VideoTask } from '../domain/video-task';
 import { CachedTaskRepository } from './cached-task-repository';
 import { openCaches, type GatewayCaches } from './caches';
 import type { IdempotencyRepository } from './idempotency-repository';
@@ -63,6 +64,8 @@ export interface OpenStoreOptions {
   leaseMs?: number;
   idempotencySweepMs?: number;
   now?: () => number;
+  /** Told about every task write this process commits (see `SqlTaskRepository`). */
+  onTaskWrite?: (before: VideoTask | undefined, after: VideoTask) => void;
 }
 
 /**
@@ -88,7 +91,13 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     const caches = await openCaches({ url: options.cacheUrl, logger, scope: await storeIdOf(database) });
     cleanup.unshift(() => caches.close());
 
-    const sqlTasks = new SqlTaskRepository({ db: database.db, announcer, lease: { owner: replicaId, leaseMs }, now });
+    const sqlTasks = new SqlTaskRepository({
+      db: database.db,
+      announcer,
+      lease: { owner: replicaId, leaseMs },
+      now,
+      onWrite: options.onTaskWrite,
+    });
     if (target.kind === 'sqlite') await importKeyvStore(database.db, sqlTasks, logger, now);
     const idempotency = new SqlIdempotencyRepository(database.db, now);
     // Expired keys already read as absent; the sweep frees their rows.

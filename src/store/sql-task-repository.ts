@@ -5,7 +5,7 @@ import type { VideoTask } from '../domain/video-task';
 import type { Database, UsageRollupsTable } from './tables';
 import type { TaskChangeAnnouncer } from './task-change-feed';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
-import { fixedFieldsOf, parseTaskData, ROLLUP_SUM_COLUMNS, rollupDeltaOf, taskColumnsOf, usageRowOf } from './task-rows';
+import { fixedFieldsOf, integerOf, parseTaskData, ROLLUP_SUM_COLUMNS, rollupDeltaOf, taskColumnsOf, usageRowOf } from './task-rows';
 
 /** Ids per `IN (...)` list: well under SQLite's and PostgreSQL's parameter limits. */
 const READ_BATCH = 500;
@@ -24,6 +24,11 @@ export interface SqlTaskRepositoryDeps {
   announcer: TaskChangeAnnouncer;
   /** Unfinished tasks are inserted leased to this replica, which polls them first. */
   lease?: InsertLease;
+  /**
+   * Told about every write this process commits (`before` undefined for an insert): metrics and
+   * end-of-task logs count each change once, on the replica that made it.
+   */
+  onWrite?: (before: VideoTask | undefined, after: VideoTask) => void;
   now?: () => number;
 }
 
@@ -95,6 +100,7 @@ export class SqlTaskRepository implements TaskRepository {
       await this.derive(trx, undefined, stored);
     });
     this.deps.announcer.after(stored);
+    this.deps.onWrite?.(undefined, stored);
   }
 
   /**
@@ -173,10 +179,22 @@ export class SqlTaskRepository implements TaskRepository {
       });
       if (written) {
         this.deps.announcer.after(next);
+        this.deps.onWrite?.(current, next);
         return next;
       }
     }
     throw new Error(`task ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} update attempts`);
+  }
+
+  /** How many unfinished tasks there are of each unfinished status (from the partial index). */
+  async countUnfinishedByStatus(): Promise<Record<string, number>> {
+    const rows = await this.deps.db
+      .selectFrom('tasks')
+      .select((eb) => ['status', eb.fn.countAll().as('count')])
+      .where('finished', '=', 0)
+      .groupBy('status')
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.status, integerOf(row.count, 'tasks count')]));
   }
 
   /** {@inheritDoc TaskRepository.listActive} */

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { loadConfig } from '../../src/config/config';
 import { startGateway, type RunningGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
@@ -45,6 +46,8 @@ export interface HarnessOptions {
   simulator?: SimulatorOptions;
   /** Collects the gateway's log lines (parsed JSON) at LOG_LEVEL (default: silent, nothing). */
   logLines?: Array<Record<string, unknown>>;
+  /** Turns tracing on, exporting every span here as it ends. */
+  spanExporter?: SpanExporter;
 }
 
 /** Starts a simulator and a gateway configured through the same env variables as production. */
@@ -72,7 +75,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig(env);
   const lines = options.logLines;
   const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
-  const start = () => startGateway(config, { baseUrl: simulator.url, apiKey: SIMULATOR_KEY }, logger);
+  const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY };
+  const start = () => startGateway(config, upstream, logger, { spanExporter: options.spanExporter });
   let gateway = await start();
   let gatewayRunning = true;
 
