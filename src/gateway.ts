@@ -4,6 +4,7 @@ import { buildGatewaySchema } from './graphql/build-schema';
 import { BearerAuthenticator } from './http/authenticator';
 import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
 import { createJwtVerifier } from './http/jwt-verifier';
+import { createSimulatorFilesProxy } from './http/simulator-files-proxy';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
 import { TaskPoller } from './live/task-poller';
@@ -23,6 +24,8 @@ import { HttpUpstreamClient } from './upstream/http-upstream-client';
 export interface UpstreamTarget {
   baseUrl: string;
   apiKey: string;
+  /** The embedded simulator's `/files` URL: served at `/simulator-files/` so file URLs survive restarts. */
+  simulatorFilesUrl?: string;
 }
 
 /** A running gateway: every resource it owns, and one `stop()` that releases them in order. */
@@ -132,6 +135,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         webhook,
         graphql: config.graphql,
         http: config.http,
+        simulatorFiles: upstreamTarget.simulatorFilesUrl ? createSimulatorFilesProxy(upstreamTarget.simulatorFilesUrl) : undefined,
       },
       { port: config.port, host: config.host },
     );

@@ -24,6 +24,7 @@ import { formatHttpError, maskExecutionResult } from './error-masking';
 import { handleHealthz, handleReadyz } from './health';
 import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
+import { SIMULATOR_FILES_PREFIX } from './simulator-files-proxy';
 import { closeIfSlowConsumer } from './slow-consumer';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
 import { WS_CLOSE } from './websocket-close';
@@ -44,6 +45,8 @@ export interface GatewayServerOptions {
   graphql: DocumentLimits & { introspection: boolean };
   /** Large-request admission and node:http's timeouts (besides `maxBodyBytes`). */
   http: GatewayConfig['http'];
+  /** Serves `GET /simulator-files/{name}` when the upstream is the embedded simulator. */
+  simulatorFiles?: (request: IncomingMessage, response: ServerResponse, name: string) => Promise<void>;
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -219,6 +222,9 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       if (path === '/healthz' && request.method === 'GET') return handleHealthz(response);
       if (path === '/readyz' && request.method === 'GET') return handleReadyz(response, options.pingStore);
       if (options.webhook && path.startsWith(WEBHOOK_PATH_PREFIX)) return options.webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
+      if (options.simulatorFiles && path.startsWith(SIMULATOR_FILES_PREFIX)) {
+        return options.simulatorFiles(request, response, path.slice(SIMULATOR_FILES_PREFIX.length));
+      }
       sendJson(response, 404, { error: 'not found' });
     };
     route().catch((error: unknown) => {
