@@ -5,6 +5,8 @@ import { BearerAuthenticator } from './http/authenticator';
 import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
 import { createJwtVerifier } from './http/jwt-verifier';
 import { createSimulatorFilesProxy } from './http/simulator-files-proxy';
+import { loadWebAssets } from './http/web-assets';
+import { createWebPages, type WebPagesHandler } from './http/web-pages';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
 import { TaskPoller } from './live/task-poller';
@@ -36,6 +38,15 @@ export interface RunningGateway {
   store: IndexedGatewayStore;
   poller: TaskPoller;
   stop(): Promise<void>;
+}
+
+/** GraphiQL (with introspection) and the demo (DEMO_PAGE), from the Vite build in dist/web. */
+function webPagesFor(config: GatewayConfig, logger: Logger): WebPagesHandler | undefined {
+  const on = { graphiql: config.graphql.introspection, demo: config.demoPage };
+  if (!on.graphiql && !on.demo) return undefined;
+  const assets = loadWebAssets();
+  if (!assets) logger.warn('web pages are not built (npm run build:web): GraphiQL and /demo answer 503');
+  return createWebPages({ ...on, assets });
 }
 
 /**
@@ -135,6 +146,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         webhook,
         graphql: config.graphql,
         http: config.http,
+        webPages: webPagesFor(config, logger),
         simulatorFiles: upstreamTarget.simulatorFilesUrl ? createSimulatorFilesProxy(upstreamTarget.simulatorFilesUrl) : undefined,
       },
       { port: config.port, host: config.host },

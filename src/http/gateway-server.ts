@@ -27,6 +27,7 @@ import { LargeRequestGate } from './large-request-gate';
 import { SIMULATOR_FILES_PREFIX } from './simulator-files-proxy';
 import { closeIfSlowConsumer } from './slow-consumer';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
+import type { WebPagesHandler } from './web-pages';
 import { WS_CLOSE } from './websocket-close';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
@@ -45,6 +46,8 @@ export interface GatewayServerOptions {
   graphql: DocumentLimits & { introspection: boolean };
   /** Large-request admission and node:http's timeouts (besides `maxBodyBytes`). */
   http: GatewayConfig['http'];
+  /** GraphiQL, the demo and their files, when on (see createWebPages). */
+  webPages?: WebPagesHandler;
   /** Serves `GET /simulator-files/{name}` when the upstream is the embedded simulator. */
   simulatorFiles?: (request: IncomingMessage, response: ServerResponse, name: string) => Promise<void>;
 }
@@ -218,6 +221,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     const search = queryAt === -1 ? '' : url.slice(queryAt);
     const route = async (): Promise<void> => {
+      if (options.webPages?.(request, response, path)) return;
       if (path === GRAPHQL_PATH) return graphqlHandler(request, response, search);
       if (path === '/healthz' && request.method === 'GET') return handleHealthz(response);
       if (path === '/readyz' && request.method === 'GET') return handleReadyz(response, options.pingStore);
