@@ -27,9 +27,20 @@ describe('demo page (Chromium)', () => {
     await h?.stop();
   });
 
-  /** Waits for the watched task to succeed and for its <video> to have decoded frames. */
-  const expectPlayingVideo = async (): Promise<void> => {
+  const taskSection = 'section[aria-label="Current task"]';
+  /** Submits the form; resolves with the id of the new task once the page watches it and it succeeded. */
+  const submitAndWatch = async (): Promise<string> => {
+    const before = (await page.locator(taskSection).count()) > 0 ? await page.getAttribute(taskSection, 'data-task-id') : null;
+    await page.click('button[type=submit]');
+    const id = await waitFor(() => page.getAttribute(taskSection, 'data-task-id'), (shown) => shown !== null && shown !== before, {
+      what: 'the page to watch the new task',
+    });
     await page.locator('[data-testid=task-status]', { hasText: 'SUCCEEDED' }).waitFor({ timeout: 15_000 });
+    return id!;
+  };
+
+  /** Waits for the watched (succeeded) task's <video> to have decoded frames and to play. */
+  const expectPlayingVideo = async (): Promise<void> => {
     const video = page.locator('[data-testid=task-video]');
     const state = await waitFor(
       () =>
@@ -45,11 +56,9 @@ describe('demo page (Chromium)', () => {
 
   it('submits a text task, watches it live to SUCCEEDED and plays its video', async () => {
     await page.fill('textarea[name=prompt]', 'a paper boat on a rainy street');
-    await page.click('button[type=submit]');
-    await expect(page.locator('[data-testid=task-status]').textContent()).resolves.toMatch(/QUEUED|RUNNING|SUCCEEDED/);
+    const id = await submitAndWatch();
     await expectPlayingVideo();
     // SUCCEEDED reached the page only through the subscription (the page never polls), with its revision.
-    const id = await page.getAttribute('section[aria-label="Current task"]', 'data-task-id');
     const stored = await h.gql('query($id: ID!) { videoTask(id: $id) { revision } }', { id });
     expect(Number(await page.textContent('[data-testid=task-revision]'))).toBe(stored.data!.videoTask.revision);
     await screenshot(page, 'demo-text-task');
@@ -59,11 +68,29 @@ describe('demo page (Chromium)', () => {
     await page.check('input[name=mode][value=FIRST_FRAME]');
     await page.setInputFiles('input[name=image]', { name: 'frame.png', mimeType: 'image/png', buffer: pngBuffer(640, 360) });
     await page.fill('textarea[name=prompt]', 'the boat sails away');
-    await page.click('button[type=submit]');
+    const id = await submitAndWatch();
     await expectPlayingVideo();
-    const id = await page.getAttribute('section[aria-label="Current task"]', 'data-task-id');
     const stored = await h.gql('query($id: ID!) { videoTask(id: $id) { mode images { role mimeType width height } } }', { id });
     expect(stored.data!.videoTask).toEqual({ mode: 'FIRST_FRAME', images: [{ role: 'FIRST_FRAME', mimeType: 'image/png', width: 640, height: 360 }] });
+  });
+
+  it('submits first+last frames and 1-4 reference images, each file as a data URL', async () => {
+    const png = (name: string, width: number) => ({ name, mimeType: 'image/png', buffer: pngBuffer(width, 360) });
+    const submitAndRead = async () => {
+      const id = await submitAndWatch();
+      const stored = await h.gql('query($id: ID!) { videoTask(id: $id) { mode images { role width } } }', { id });
+      return stored.data!.videoTask;
+    };
+    await page.check('input[name=mode][value=FIRST_LAST_FRAME]');
+    await page.setInputFiles('input[name=firstFrame]', png('first.png', 640));
+    await page.setInputFiles('input[name=lastFrame]', png('last.png', 480));
+    expect(await submitAndRead()).toEqual({ mode: 'FIRST_LAST_FRAME', images: [{ role: 'FIRST_FRAME', width: 640 }, { role: 'LAST_FRAME', width: 480 }] });
+    await page.check('input[name=mode][value=REFERENCE_IMAGES]');
+    await page.setInputFiles('input[name=images]', [png('a.png', 400), png('b.png', 500), png('c.png', 600)]);
+    expect(await submitAndRead()).toEqual({
+      mode: 'REFERENCE_IMAGES',
+      images: [400, 500, 600].map((width) => ({ role: 'REFERENCE_IMAGE', width })),
+    });
   });
 
   it('shows each validation issue next to its field', async () => {
@@ -83,7 +110,7 @@ describe('demo page (Chromium)', () => {
   });
 
   it('pages through the history with videoTasks cursors, and charts today in the usage', async () => {
-    // Five more tasks of the same client: seven in all, two pages of five.
+    // Five more tasks of the same client: nine in all, two pages of five.
     for (let i = 0; i < 5; i++) {
       const result = await h.gql(GENERATE, { input: { textToVideo: { prompt: `history task ${i}` } } });
       expect(result.data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
@@ -96,7 +123,7 @@ describe('demo page (Chromium)', () => {
     expect(first).toHaveLength(5);
     await page.click('section[aria-label=History] button:has-text("Next")');
     await page.locator('section[aria-label=History] h2', { hasText: 'page 2' }).waitFor();
-    await waitFor(ids, (shown) => shown.length === 2 && shown.every((id) => !first.includes(id)), { what: 'the second page' });
+    await waitFor(ids, (shown) => shown.length === 4 && shown.every((id) => !first.includes(id)), { what: 'the second page' });
     expect(await page.isDisabled('section[aria-label=History] button:has-text("Next")')).toBe(true);
     await page.click('section[aria-label=History] button:has-text("Previous")');
     await page.locator('section[aria-label=History] h2', { hasText: 'page 1' }).waitFor();
@@ -104,8 +131,8 @@ describe('demo page (Chromium)', () => {
     expect(await ids()).toEqual(first);
 
     const today = new Date().toISOString().slice(0, 10);
-    expect(Number(await page.getAttribute(`svg g[data-day="${today}"]`, 'data-tasks'))).toBe(7);
-    expect(await page.textContent('[data-testid=usage-totals]')).toMatch(/^7 tasks/);
+    expect(Number(await page.getAttribute(`svg g[data-day="${today}"]`, 'data-tasks'))).toBe(9);
+    expect(await page.textContent('[data-testid=usage-totals]')).toMatch(/^9 tasks/);
     await screenshot(page, 'demo-history');
   });
 
