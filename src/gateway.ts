@@ -147,7 +147,9 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
         graphql: config.graphql,
         http: config.http,
         webPages: webPagesFor(config, logger),
-        simulatorFiles: upstreamTarget.simulatorFilesUrl ? createSimulatorFilesProxy(upstreamTarget.simulatorFilesUrl) : undefined,
+        simulatorFiles: upstreamTarget.simulatorFilesUrl
+          ? createSimulatorFilesProxy(upstreamTarget.simulatorFilesUrl)
+          : undefined,
       },
       { port: config.port, host: config.host },
     );

@@ -77,7 +77,8 @@ function simulatorFilesBaseUrl(config: GatewayConfig): string | undefined {
   const prefix = SIMULATOR_FILES_PREFIX.replace(/\/$/, '');
   if (config.callbacks.publicBaseUrl) return `${config.callbacks.publicBaseUrl}${prefix}`;
   if (config.port === 0) return undefined;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
   return `http://${host}:${config.port}${prefix}`;
 }
 

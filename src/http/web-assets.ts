@@ -45,7 +45,10 @@ export function loadWebAssets(candidates: readonly string[] = WEB_DIST_CANDIDATE
     const file = join(dir, entry);
     if (!statSync(file).isFile()) continue;
     const urlPath = `/${entry.split(sep).join('/')}`;
-    assets.set(urlPath, { contentType: CONTENT_TYPES[extname(entry)] ?? 'application/octet-stream', bytes: readFileSync(file) });
+    assets.set(urlPath, {
+      contentType: CONTENT_TYPES[extname(entry)] ?? 'application/octet-stream',
+      bytes: readFileSync(file),
+    });
   }
   loaded.set(dir, assets);
   return assets;

@@ -45,10 +45,18 @@ const ASSET_HEADERS = { 'cache-control': 'public, max-age=31536000, immutable', 
 export function createWebPages(options: WebPagesOptions): WebPagesHandler | undefined {
   if (!options.graphiql && !options.demo) return undefined;
   const { assets } = options;
-  const send = (request: IncomingMessage, response: ServerResponse, asset: WebAsset | undefined, headers: Record<string, string>): true => {
+  const send = (
+    request: IncomingMessage,
+    response: ServerResponse,
+    asset: WebAsset | undefined,
+    headers: Record<string, string>,
+  ): true => {
     if (!asset) {
       const text = 'The web pages are not built: run `npm run build:web` (npm start does it).\n';
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      response.writeHead(503, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       response.end(text);
       return true;
     }
@@ -61,7 +69,8 @@ export function createWebPages(options: WebPagesOptions): WebPagesHandler | unde
     if (options.graphiql && path === '/graphql' && request.headers.accept?.includes('text/html')) {
       return send(request, response, assets?.get('/graphiql/index.html'), PAGE_HEADERS);
     }
-    if (options.demo && (path === '/demo' || path === '/demo/')) return send(request, response, assets?.get('/demo/index.html'), PAGE_HEADERS);
+    if (options.demo && (path === '/demo' || path === '/demo/'))
+      return send(request, response, assets?.get('/demo/index.html'), PAGE_HEADERS);
     if (path.startsWith(ASSET_PREFIX)) {
       const asset = assets?.get(`/${path.slice(ASSET_PREFIX.length)}`);
       // Only the built scripts and styles; the pages themselves are served at their own paths.

@@ -1,6 +1,11 @@
 import { loadConfig } from '../../src/config/config';
 
-const PRODUCTION = { NODE_ENV: 'production', SPARK_DANCE_API_KEY: 'sk', SPARK_DANCE_BASE_URL: 'https://api.example.com', GATEWAY_API_KEYS: 'k:c' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SPARK_DANCE_API_KEY: 'sk',
+  SPARK_DANCE_BASE_URL: 'https://api.example.com',
+  GATEWAY_API_KEYS: 'k:c',
+};
 
 describe('DEMO_PAGE', () => {
   it('is on outside production and off in production unless set', () => {

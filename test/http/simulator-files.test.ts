@@ -31,12 +31,20 @@ describe('simulator files through the gateway (main.ts)', () => {
     return (await gateway.waitForLog((line) => line.msg === 'gateway listening')).url as string;
   };
   const gql = async (url: string, query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: any };
   };
   const fetchBytes = async (url: string) => {
     const response = await fetch(url);
-    return { status: response.status, type: response.headers.get('content-type'), bytes: Buffer.from(await response.arrayBuffer()) };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      bytes: Buffer.from(await response.arrayBuffer()),
+    };
   };
 
   beforeAll(async () => {
@@ -78,7 +86,9 @@ describe('simulator files through the gateway (main.ts)', () => {
   it('answers only simulator file names, and only GET/HEAD', async () => {
     const base = `http://127.0.0.1:${port}/simulator-files`;
     expect((await fetch(`${base}/..%2Fetc%2Fpasswd`)).status).toBe(404);
-    expect((await fetch(`${base}/sdt-${'cd'.repeat(12)}.mp4`, { method: 'HEAD' })).headers.get('content-type')).toBe('video/mp4');
+    expect((await fetch(`${base}/sdt-${'cd'.repeat(12)}.mp4`, { method: 'HEAD' })).headers.get('content-type')).toBe(
+      'video/mp4',
+    );
     expect((await fetch(`${base}/sdt-${'cd'.repeat(12)}.mp4`, { method: 'POST' })).status).toBe(405);
   });
 });

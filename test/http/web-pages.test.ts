@@ -23,7 +23,9 @@ describe('web pages (GraphiQL, /demo, their files)', () => {
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
       expect(await page.text()).toContain('<title>GraphiQL');
-      const query = await fetch(`${origin}/graphql?query=%7B__typename%7D`, { headers: { 'apollo-require-preflight': 'true', authorization: 'Bearer key-alice' } });
+      const query = await fetch(`${origin}/graphql?query=%7B__typename%7D`, {
+        headers: { 'apollo-require-preflight': 'true', authorization: 'Bearer key-alice' },
+      });
       expect(await query.json()).toEqual({ data: { __typename: 'Query' } });
     });
 
@@ -43,7 +45,13 @@ describe('web pages (GraphiQL, /demo, their files)', () => {
     });
 
     it('serves nothing else of the build nor of the disk', async () => {
-      for (const path of ['/web/demo/index.html', '/web/assets/nope.js', '/web/assets/../../package.json', '/web/', '/demo/index.html']) {
+      for (const path of [
+        '/web/demo/index.html',
+        '/web/assets/nope.js',
+        '/web/assets/../../package.json',
+        '/web/',
+        '/demo/index.html',
+      ]) {
         expect([path, (await fetch(`${origin}${path}`)).status]).toEqual([path, 404]);
       }
       expect((await fetch(`${origin}/demo`, { method: 'POST' })).status).toBe(404);

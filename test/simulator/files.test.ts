@@ -31,7 +31,7 @@ describe('simulator result files', () => {
     expect(png.equals(readFileSync(join(ASSETS, 'last-frame.png')))).toBe(true);
   });
 
-  it('still serves the files of a task from an earlier run (same id shape), but not of one unfinished or malformed', async () => {
+  it('serves the files of a task from an earlier run (same id shape), not of one unfinished or malformed', async () => {
     const earlier = `sdt-${'ab'.repeat(12)}`;
     expect((await fetch(`${sim.url}/files/${earlier}.mp4`)).status).toBe(200);
     expect((await fetch(`${sim.url}/files/${earlier}-last.png`)).status).toBe(200);
@@ -41,7 +41,12 @@ describe('simulator result files', () => {
   });
 
   it('reports file URLs under filesBaseUrl when one is given', async () => {
-    const proxied = await startSimulator({ apiKey: KEY, queueMs: 0, runMs: 0, filesBaseUrl: 'http://gateway.example/simulator-files/' });
+    const proxied = await startSimulator({
+      apiKey: KEY,
+      queueMs: 0,
+      runMs: 0,
+      filesBaseUrl: 'http://gateway.example/simulator-files/',
+    });
     try {
       const id = await client(proxied, KEY).createId(t2v());
       const done = await client(proxied, KEY).get(id);

@@ -32,7 +32,13 @@ export async function loopbackPage(browser: Browser): Promise<{ page: Page; offs
   const offsite: string[] = [];
   await page.route('**/*', (route) => {
     const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue();
+    if (
+      url.hostname === '127.0.0.1' ||
+      url.hostname === 'localhost' ||
+      url.protocol === 'data:' ||
+      url.protocol === 'blob:'
+    )
+      return route.continue();
     offsite.push(url.href);
     return route.abort();
   });

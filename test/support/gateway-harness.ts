@@ -53,7 +53,13 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const port = options.callbacks || options.simulatorFiles ? await freePort() : 0;
   const filesBaseUrl = options.simulatorFiles ? `http://127.0.0.1:${port}/simulator-files` : undefined;
-  const simulator = await startSimulator({ queueMs: 30, runMs: 60, ...options.simulator, apiKey: SIMULATOR_KEY, filesBaseUrl });
+  const simulator = await startSimulator({
+    queueMs: 30,
+    runMs: 60,
+    ...options.simulator,
+    apiKey: SIMULATOR_KEY,
+    filesBaseUrl,
+  });
   const dir = options.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gateway-test-')) : undefined;
   const env = {
     NODE_ENV: 'test',
@@ -76,7 +82,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const lines = options.logLines;
   const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
   const simulatorFilesUrl = filesBaseUrl ? `${simulator.url}/files` : undefined;
-  const start = () => startGateway(config, { baseUrl: simulator.url, apiKey: SIMULATOR_KEY, simulatorFilesUrl }, logger);
+  const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY, simulatorFilesUrl };
+  const start = () => startGateway(config, upstream, logger);
   let gateway = await start();
   let gatewayRunning = true;
 

@@ -20,11 +20,16 @@ describe('generated GraphQL client (web/demo/gql)', () => {
 
   it('matches a fresh generation from schema.graphql and the operations (run `npm run codegen` if not)', async () => {
     const out = join(dir, 'gql');
-    await promisify(execFile)(process.execPath, ['-r', './test/support/register-ts.js', 'web/codegen/cli.ts', out], { cwd: ROOT });
+    await promisify(execFile)(process.execPath, ['-r', './test/support/register-ts.js', 'web/codegen/cli.ts', out], {
+      cwd: ROOT,
+    });
     const fresh = readdirSync(out).sort();
     expect(readdirSync(CLIENT_DIR).sort()).toEqual(fresh);
     for (const file of fresh) {
-      expect({ file, content: readFileSync(join(CLIENT_DIR, file), 'utf8') }).toEqual({ file, content: readFileSync(join(out, file), 'utf8') });
+      expect({ file, content: readFileSync(join(CLIENT_DIR, file), 'utf8') }).toEqual({
+        file,
+        content: readFileSync(join(out, file), 'utf8'),
+      });
     }
   });
 

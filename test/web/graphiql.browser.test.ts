@@ -16,7 +16,8 @@ describe('GraphiQL (Chromium)', () => {
   const frames: string[] = [];
 
   /** The text of GraphiQL's response pane. */
-  const responseText = (): Promise<string> => page.locator('.graphiql-response .CodeMirror').evaluate((el: CodeMirrorHost) => el.CodeMirror.getValue());
+  const responseText = (): Promise<string> =>
+    page.locator('.graphiql-response .CodeMirror').evaluate((el: CodeMirrorHost) => el.CodeMirror.getValue());
 
   /**
    * Replaces the query editor's text by typing, runs it once GraphiQL has taken it in (its active
@@ -34,10 +35,16 @@ describe('GraphiQL (Chromium)', () => {
 
   /** Waits until GraphiQL's response pane contains `expected` and returns the pane's text. */
   const responseContaining = (expected: string): Promise<string> =>
-    waitFor(responseText, (text) => text.includes(expected), { timeoutMs: 15_000, what: `a GraphiQL response containing ${expected}` });
+    waitFor(responseText, (text) => text.includes(expected), {
+      timeoutMs: 15_000,
+      what: `a GraphiQL response containing ${expected}`,
+    });
 
   beforeAll(async () => {
-    [h, browser] = await Promise.all([startHarness({ simulator: { queueMs: 60_000, runMs: 60_000 } }), launchChromium()]);
+    [h, browser] = await Promise.all([
+      startHarness({ simulator: { queueMs: 60_000, runMs: 60_000 } }),
+      launchChromium(),
+    ]);
     ({ page, offsite } = await loopbackPage(browser));
     page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload))));
     const response = await page.goto(h.gateway.url);
@@ -48,8 +55,11 @@ describe('GraphiQL (Chromium)', () => {
     await page.click('.graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror');
     await page.keyboard.insertText(JSON.stringify({ Authorization: `Bearer ${KEYS.alice}` }));
     // GraphiQL takes editor changes after a debounce; with shouldPersistHeaders they then reach its storage.
-    const stored = async () => (await page.context().storageState()).origins.flatMap((origin) => origin.localStorage.map((item) => item.value));
-    await waitFor(stored, (values) => values.some((value) => value.includes(KEYS.alice)), { what: 'GraphiQL to take the headers in' });
+    const stored = async () =>
+      (await page.context().storageState()).origins.flatMap((origin) => origin.localStorage.map((item) => item.value));
+    await waitFor(stored, (values) => values.some((value) => value.includes(KEYS.alice)), {
+      what: 'GraphiQL to take the headers in',
+    });
   });
   afterAll(async () => {
     await browser?.close();

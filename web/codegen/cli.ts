@@ -9,9 +9,12 @@ import { CLIENT_DIR, writeClient } from './generate-client';
 const outDir = process.argv[2] ? resolve(process.argv[2]) : CLIENT_DIR;
 rmSync(outDir, { recursive: true, force: true });
 writeClient(outDir).then(
-  (files) => process.stdout.write(`wrote ${files.map((f) => f.file).join(', ')} in ${relative(process.cwd(), outDir)}\n`),
+  (files) =>
+    process.stdout.write(`wrote ${files.map((f) => f.file).join(', ')} in ${relative(process.cwd(), outDir)}\n`),
   (error: unknown) => {
-    process.stderr.write(`codegen failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `codegen failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

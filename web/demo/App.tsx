@@ -25,7 +25,9 @@ export function App() {
   return (
     <>
       <header>
-        <h1>Spark Dance <span>demo</span></h1>
+        <h1>
+          Spark Dance <span>demo</span>
+        </h1>
         <form className="key" onSubmit={(e) => e.preventDefault()}>
           <label>
             API key{' '}
@@ -39,7 +41,9 @@ export function App() {
             />
           </label>
         </form>
-        <nav><a href="/graphql">GraphiQL</a></nav>
+        <nav>
+          <a href="/graphql">GraphiQL</a>
+        </nav>
       </header>
       <main>
         <div className="column">
@@ -53,7 +57,11 @@ export function App() {
           <UsageChart api={api} refresh={refresh} />
         </div>
         <div className="column">
-          {task ? <TaskPanel api={api} initial={task} onFinal={bump} /> : <section className="card empty">Submit a video or pick one from the history.</section>}
+          {task ? (
+            <TaskPanel api={api} initial={task} onFinal={bump} />
+          ) : (
+            <section className="card empty">Submit a video or pick one from the history.</section>
+          )}
           <HistoryTable api={api} refresh={refresh} onOpen={setTask} />
         </div>
       </main>

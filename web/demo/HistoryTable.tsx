@@ -11,7 +11,15 @@ type Page = TaskHistoryQuery['videoTasks'];
  * The caller's tasks, newest first, a page at a time (`videoTasks` cursors). `refresh` changing
  * reloads the first page; the cursors of the pages before the current one allow going back.
  */
-export function HistoryTable({ api, refresh, onOpen }: { api: GatewayApi; refresh: number; onOpen: (task: TaskFieldsFragment) => void }) {
+export function HistoryTable({
+  api,
+  refresh,
+  onOpen,
+}: {
+  api: GatewayApi;
+  refresh: number;
+  onOpen: (task: TaskFieldsFragment) => void;
+}) {
   // `after` of each page shown so far: [null] is the first page.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [page, setPage] = useState<Page>();
@@ -37,28 +45,54 @@ export function HistoryTable({ api, refresh, onOpen }: { api: GatewayApi; refres
   const next = page?.pageInfo.endCursor;
   return (
     <section className="card history" aria-label="History">
-      <h2>History <small>page {cursors.length}</small></h2>
-      {problem && <p className="issue" role="alert">{problem}</p>}
+      <h2>
+        History <small>page {cursors.length}</small>
+      </h2>
+      {problem && (
+        <p className="issue" role="alert">
+          {problem}
+        </p>
+      )}
       <table>
         <thead>
-          <tr><th>Created</th><th>Mode</th><th>Status</th><th>Prompt</th><th>Cost</th></tr>
+          <tr>
+            <th>Created</th>
+            <th>Mode</th>
+            <th>Status</th>
+            <th>Prompt</th>
+            <th>Cost</th>
+          </tr>
         </thead>
         <tbody>
           {page?.edges.map(({ node }) => (
             <tr key={node.id} data-task-id={node.id} onClick={() => onOpen(node)} title="Show this task">
               <td>{new Date(node.createdAt).toLocaleString()}</td>
               <td>{node.mode.toLowerCase().replaceAll('_', ' ')}</td>
-              <td><span className={`status ${node.status.toLowerCase()}`}>{node.status}</span></td>
+              <td>
+                <span className={`status ${node.status.toLowerCase()}`}>{node.status}</span>
+              </td>
               <td className="prompt-cell">{node.prompt ?? '—'}</td>
               <td>{node.usage ? `$${node.usage.costUsd}` : '—'}</td>
             </tr>
           ))}
-          {page?.edges.length === 0 && <tr><td colSpan={5}>No tasks yet.</td></tr>}
+          {page?.edges.length === 0 && (
+            <tr>
+              <td colSpan={5}>No tasks yet.</td>
+            </tr>
+          )}
         </tbody>
       </table>
       <div className="pager">
-        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
-        <button type="button" disabled={!page?.pageInfo.hasNextPage || !next} onClick={() => next && setCursors([...cursors, next])}>Next</button>
+        <button type="button" disabled={cursors.length === 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+          Previous
+        </button>
+        <button
+          type="button"
+          disabled={!page?.pageInfo.hasNextPage || !next}
+          onClick={() => next && setCursors([...cursors, next])}
+        >
+          Next
+        </button>
       </div>
     </section>
   );

@@ -19,7 +19,15 @@ const MODES: ReadonlyArray<{ mode: GenerationMode; label: string }> = [
   { mode: 'REFERENCE_IMAGES', label: 'Reference images' },
 ];
 const RESOLUTIONS: readonly VideoResolution[] = ['P480', 'P720', 'P1080'];
-const RATIOS: readonly AspectRatio[] = ['RATIO_16_9', 'RATIO_4_3', 'RATIO_1_1', 'RATIO_3_4', 'RATIO_9_16', 'RATIO_21_9', 'ADAPTIVE'];
+const RATIOS: readonly AspectRatio[] = [
+  'RATIO_16_9',
+  'RATIO_4_3',
+  'RATIO_1_1',
+  'RATIO_3_4',
+  'RATIO_9_16',
+  'RATIO_21_9',
+  'ADAPTIVE',
+];
 
 /** Issues found before sending (a file not chosen), in the gateway's own path terms. */
 class MissingFileError extends Error {
@@ -128,7 +136,13 @@ export function SubmitForm({ api, onSubmitted }: { api: GatewayApi; onSubmitted:
     </label>
   );
   const fileInput = (ref: RefObject<HTMLInputElement | null>, name: string, multiple = false) => (
-    <input ref={ref} name={name} type="file" accept="image/png,image/jpeg,image/webp,image/bmp,image/tiff,image/gif" multiple={multiple} />
+    <input
+      ref={ref}
+      name={name}
+      type="file"
+      accept="image/png,image/jpeg,image/webp,image/bmp,image/tiff,image/gif"
+      multiple={multiple}
+    />
   );
 
   return (
@@ -143,30 +157,84 @@ export function SubmitForm({ api, onSubmitted }: { api: GatewayApi; onSubmitted:
           </label>
         ))}
       </fieldset>
-      {field('prompt', mode === 'TEXT_TO_VIDEO' ? 'Prompt' : 'Prompt (optional)',
-        <textarea name="prompt" rows={3} value={prompt} onChange={(e) => setPrompt(e.target.value)} placeholder="a red fox running through fresh snow" />)}
+      {field(
+        'prompt',
+        mode === 'TEXT_TO_VIDEO' ? 'Prompt' : 'Prompt (optional)',
+        <textarea
+          name="prompt"
+          rows={3}
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+          placeholder="a red fox running through fresh snow"
+        />,
+      )}
       {mode === 'FIRST_FRAME' && field('image', 'First frame', fileInput(image, 'image'))}
       {mode === 'FIRST_LAST_FRAME' && field('firstFrame', 'First frame', fileInput(firstFrame, 'firstFrame'))}
       {mode === 'FIRST_LAST_FRAME' && field('lastFrame', 'Last frame', fileInput(lastFrame, 'lastFrame'))}
       {mode === 'REFERENCE_IMAGES' && field('images', 'Reference images (1-4)', fileInput(images, 'images', true))}
       <div className="options">
-        {field('options.resolution', 'Resolution',
-          <select name="resolution" value={resolution} onChange={(e) => setResolution(RESOLUTIONS.find((r) => r === e.target.value) ?? 'P480')}>
-            {RESOLUTIONS.map((r) => <option key={r} value={r}>{r.slice(1)}p</option>)}
-          </select>)}
-        {field('options.ratio', 'Ratio',
+        {field(
+          'options.resolution',
+          'Resolution',
+          <select
+            name="resolution"
+            value={resolution}
+            onChange={(e) => setResolution(RESOLUTIONS.find((r) => r === e.target.value) ?? 'P480')}
+          >
+            {RESOLUTIONS.map((r) => (
+              <option key={r} value={r}>
+                {r.slice(1)}p
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          'options.ratio',
+          'Ratio',
           <select name="ratio" value={ratio} onChange={(e) => setRatio(RATIOS.find((r) => r === e.target.value) ?? '')}>
             <option value="">default</option>
-            {RATIOS.map((r) => <option key={r} value={r}>{r.replace('RATIO_', '').replace('_', ':').toLowerCase()}</option>)}
-          </select>)}
-        {field('options.duration', 'Seconds',
-          <input name="duration" type="number" step={1} value={duration} onChange={(e) => setDuration(e.target.value)} />)}
-        {field('options.returnLastFrame', 'Last frame',
-          <input name="returnLastFrame" type="checkbox" checked={returnLastFrame} onChange={(e) => setReturnLastFrame(e.target.checked)} />)}
+            {RATIOS.map((r) => (
+              <option key={r} value={r}>
+                {r.replace('RATIO_', '').replace('_', ':').toLowerCase()}
+              </option>
+            ))}
+          </select>,
+        )}
+        {field(
+          'options.duration',
+          'Seconds',
+          <input
+            name="duration"
+            type="number"
+            step={1}
+            value={duration}
+            onChange={(e) => setDuration(e.target.value)}
+          />,
+        )}
+        {field(
+          'options.returnLastFrame',
+          'Last frame',
+          <input
+            name="returnLastFrame"
+            type="checkbox"
+            checked={returnLastFrame}
+            onChange={(e) => setReturnLastFrame(e.target.checked)}
+          />,
+        )}
       </div>
-      {issues.get('form')?.map((text) => <p className="issue" role="alert" key={text}>{text}</p>)}
-      {notice && <p className="notice" data-testid="form-notice">{notice}</p>}
-      <button type="submit" disabled={busy}>{busy ? 'Submitting…' : 'Generate'}</button>
+      {issues.get('form')?.map((text) => (
+        <p className="issue" role="alert" key={text}>
+          {text}
+        </p>
+      ))}
+      {notice && (
+        <p className="notice" data-testid="form-notice">
+          {notice}
+        </p>
+      )}
+      <button type="submit" disabled={busy}>
+        {busy ? 'Submitting…' : 'Generate'}
+      </button>
     </form>
   );
 }

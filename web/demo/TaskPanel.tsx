@@ -24,7 +24,15 @@ function useElapsedSeconds(since: string, running: boolean): number {
  * One task, live: `videoTaskUpdated` sends its current state, then each change, and completes
  * once it is final. The video plays in a <video>, the last frame shows beside it.
  */
-export function TaskPanel({ api, initial, onFinal }: { api: GatewayApi; initial: TaskFieldsFragment; onFinal: () => void }) {
+export function TaskPanel({
+  api,
+  initial,
+  onFinal,
+}: {
+  api: GatewayApi;
+  initial: TaskFieldsFragment;
+  onFinal: () => void;
+}) {
   const [task, setTask] = useState(initial);
   const [live, setLive] = useState<'connecting' | 'live' | 'ended' | 'error'>('connecting');
   const [problem, setProblem] = useState<string>();
@@ -36,43 +44,72 @@ export function TaskPanel({ api, initial, onFinal }: { api: GatewayApi; initial:
     setTask(initial);
     setLive('connecting');
     setProblem(undefined);
-    return api.subscribe(TaskUpdatedDocument, { id: initial.id }, {
-      next: ({ videoTaskUpdated }) => {
-        setLive('live');
-        setTask(videoTaskUpdated);
-        if (isFinal(videoTaskUpdated.status)) finalRef.current();
+    return api.subscribe(
+      TaskUpdatedDocument,
+      { id: initial.id },
+      {
+        next: ({ videoTaskUpdated }) => {
+          setLive('live');
+          setTask(videoTaskUpdated);
+          if (isFinal(videoTaskUpdated.status)) finalRef.current();
+        },
+        error: (error) => {
+          setLive('error');
+          setProblem(error.message);
+        },
+        complete: () => setLive('ended'),
       },
-      error: (error) => {
-        setLive('error');
-        setProblem(error.message);
-      },
-      complete: () => setLive('ended'),
-    });
+    );
   }, [api, initial]);
 
   const elapsed = useElapsedSeconds(task.createdAt, !isFinal(task.status));
   const video = task.videos[0];
   return (
     <section className="card task" aria-label="Current task" data-task-id={task.id}>
-      <h2>Task <code>{task.id}</code></h2>
+      <h2>
+        Task <code>{task.id}</code>
+      </h2>
       <dl className="facts">
         <dt>Status</dt>
-        <dd><span className={`status ${task.status.toLowerCase()}`} data-testid="task-status">{task.status}</span></dd>
+        <dd>
+          <span className={`status ${task.status.toLowerCase()}`} data-testid="task-status">
+            {task.status}
+          </span>
+        </dd>
         <dt>Revision</dt>
         <dd data-testid="task-revision">{task.revision}</dd>
         <dt>{isFinal(task.status) ? 'Took' : 'Elapsed'}</dt>
-        <dd>{task.finishedAt ? Math.round((Date.parse(task.finishedAt) - Date.parse(task.createdAt)) / 1000) : elapsed} s</dd>
+        <dd>
+          {task.finishedAt ? Math.round((Date.parse(task.finishedAt) - Date.parse(task.createdAt)) / 1000) : elapsed} s
+        </dd>
         <dt>Expires</dt>
         <dd>{isFinal(task.status) ? '—' : new Date(task.expiresAt).toLocaleString()}</dd>
         <dt>Mode</dt>
-        <dd>{task.mode} · {task.options.resolution} · {task.options.durationSeconds} s</dd>
-        {task.usage && (<><dt>Cost</dt><dd>${task.usage.costUsd} · {task.usage.totalTokens.toLocaleString()} tokens</dd></>)}
+        <dd>
+          {task.mode} · {task.options.resolution} · {task.options.durationSeconds} s
+        </dd>
+        {task.usage && (
+          <>
+            <dt>Cost</dt>
+            <dd>
+              ${task.usage.costUsd} · {task.usage.totalTokens.toLocaleString()} tokens
+            </dd>
+          </>
+        )}
         <dt>Updates</dt>
         <dd className={`live ${live}`}>{live}</dd>
       </dl>
       {task.prompt && <p className="prompt">“{task.prompt}”</p>}
-      {task.error && <p className="issue" role="alert">{task.error.code}: {task.error.message}</p>}
-      {problem && <p className="issue" role="alert">{problem}</p>}
+      {task.error && (
+        <p className="issue" role="alert">
+          {task.error.code}: {task.error.message}
+        </p>
+      )}
+      {problem && (
+        <p className="issue" role="alert">
+          {problem}
+        </p>
+      )}
       {video && (
         <div className="media">
           <figure>

@@ -23,7 +23,12 @@ function daysOf(report: DailyUsageQuery['usageReport'], from: Date): Day[] {
   return Array.from({ length: DAYS }, (_, i) => {
     const start = new Date(from.getTime() + i * DAY_MS);
     const totals = byStart.get(start.getTime());
-    return { start, succeeded: totals?.succeeded ?? 0, other: totals ? totals.tasks - totals.succeeded : 0, costUsd: totals?.costUsd ?? '0' };
+    return {
+      start,
+      succeeded: totals?.succeeded ?? 0,
+      other: totals ? totals.tasks - totals.succeeded : 0,
+      costUsd: totals?.costUsd ?? '0',
+    };
   });
 }
 
@@ -56,7 +61,11 @@ export function UsageChart({ api, refresh }: { api: GatewayApi; refresh: number 
   return (
     <section className="card usage" aria-label="Usage by day">
       <h2>Usage, last {DAYS} days</h2>
-      {problem && <p className="issue" role="alert">{problem}</p>}
+      {problem && (
+        <p className="issue" role="alert">
+          {problem}
+        </p>
+      )}
       {report && (
         <p className="totals" data-testid="usage-totals">
           {report.totals.tasks} tasks · {report.totals.succeeded} succeeded · ${report.totals.costUsd}
@@ -68,15 +77,24 @@ export function UsageChart({ api, refresh }: { api: GatewayApi; refresh: number 
           const ok = scale(day.succeeded);
           const rest = scale(day.other);
           const base = HEIGHT - AXIS;
+          const label = `${day.start.toISOString().slice(0, 10)}: ${day.succeeded} succeeded, ${day.other} other`;
           return (
-            <g key={day.start.toISOString()} data-day={day.start.toISOString().slice(0, 10)} data-tasks={day.succeeded + day.other}>
-              <title>{`${day.start.toISOString().slice(0, 10)}: ${day.succeeded} succeeded, ${day.other} other, $${day.costUsd}`}</title>
+            <g
+              key={day.start.toISOString()}
+              data-day={day.start.toISOString().slice(0, 10)}
+              data-tasks={day.succeeded + day.other}
+            >
+              <title>{`${label}, $${day.costUsd}`}</title>
               <rect className="bar-other" x={x} y={base - ok - rest} width={slot - 8} height={rest} />
               <rect className="bar-ok" x={x} y={base - ok} width={slot - 8} height={ok} />
               {day.succeeded + day.other > 0 && (
-                <text x={x + (slot - 8) / 2} y={base - ok - rest - 3} textAnchor="middle">{day.succeeded + day.other}</text>
+                <text x={x + (slot - 8) / 2} y={base - ok - rest - 3} textAnchor="middle">
+                  {day.succeeded + day.other}
+                </text>
               )}
-              <text className="axis" x={x + (slot - 8) / 2} y={HEIGHT - 6} textAnchor="middle">{day.start.getUTCDate()}</text>
+              <text className="axis" x={x + (slot - 8) / 2} y={HEIGHT - 6} textAnchor="middle">
+                {day.start.getUTCDate()}
+              </text>
             </g>
           );
         })}

@@ -39,7 +39,11 @@ export class GatewayApi {
   async request<R, V>(document: TypedDocumentString<R, V>, variables: V): Promise<R> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (this.key) headers.authorization = `Bearer ${this.key}`;
-    const response = await fetch(this.httpUrl, { method: 'POST', headers, body: JSON.stringify({ query: document.toString(), variables }) });
+    const response = await fetch(this.httpUrl, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ query: document.toString(), variables }),
+    });
     const answer = (await response.json()) as GraphQLAnswer<R>;
     return resultOf(answer, response.status);
   }
@@ -65,7 +69,8 @@ export class GatewayApi {
             sink.error(error instanceof Error ? error : new GraphQLRequestError(String(error)));
           }
         },
-        error: (error) => sink.error(error instanceof Error ? error : new GraphQLRequestError(describeSocketError(error))),
+        error: (error) =>
+          sink.error(error instanceof Error ? error : new GraphQLRequestError(describeSocketError(error))),
         complete: sink.complete,
       },
     );

@@ -4,7 +4,8 @@
 export function readAsDataUrl(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
-    reader.onload = () => (typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error(`could not read ${file.name}`)));
+    reader.onload = () =>
+      typeof reader.result === 'string' ? resolve(reader.result) : reject(new Error(`could not read ${file.name}`));
     reader.onerror = () => reject(reader.error ?? new Error(`could not read ${file.name}`));
     reader.readAsDataURL(file);
   });
