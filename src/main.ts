@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     });
     upstream = { baseUrl: simulator.url, apiKey: simulatorKey, simulatorFilesUrl: `${simulator.url}/files` };
     stopSimulator = () => simulator.stop();
-    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, videos are not real');
+    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, every video is the same sample clip');
   }
 
   const gateway = await startGateway(config, upstream, logger);

@@ -46,6 +46,11 @@ export function createSimulatorFilesProxy(
       response.end();
       return;
     }
-    await pipeline(Readable.fromWeb(upstream.body), response);
+    try {
+      await pipeline(Readable.fromWeb(upstream.body), response);
+    } catch (error) {
+      // Browsers drop media requests once they have what they need: not a failure of the gateway.
+      if (!response.destroyed || response.writableFinished) throw error;
+    }
   };
 }

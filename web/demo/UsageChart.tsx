@@ -100,6 +100,9 @@ export function UsageChart({ api, refresh }: { api: GatewayApi; refresh: number 
         })}
         <line x1={0} x2={WIDTH} y1={HEIGHT - AXIS} y2={HEIGHT - AXIS} className="axis-line" />
       </svg>
+      <p className="legend">
+        <span className="swatch bar-ok" /> succeeded <span className="swatch bar-other" /> failed, expired or unfinished
+      </p>
     </section>
   );
 }
