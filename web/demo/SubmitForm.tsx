@@ -29,17 +29,20 @@ const RATIOS: readonly AspectRatio[] = [
   'ADAPTIVE',
 ];
 
-/** Issues found before sending (a file not chosen), in the gateway's own path terms. */
-class MissingFileError extends Error {
-  constructor(readonly field: FieldKey) {
-    super('choose an image file');
+/** A problem found before sending (no file chosen, a fractional duration), under the gateway's field names. */
+class FormIssue extends Error {
+  constructor(
+    readonly field: FieldKey,
+    message: string,
+  ) {
+    super(message);
   }
 }
 
 /** Reads the chosen files of one input (at least one), as data URLs. */
 async function dataUrls(input: HTMLInputElement | null, field: FieldKey): Promise<string[]> {
   const files = filesOf(input);
-  if (files.length === 0) throw new MissingFileError(field);
+  if (files.length === 0) throw new FormIssue(field, 'choose an image file');
   return Promise.all(files.map(readAsDataUrl));
 }
 
@@ -60,13 +63,11 @@ export function SubmitForm({ api, onSubmitted }: { api: GatewayApi; onSubmitted:
   const images = useRef<HTMLInputElement>(null);
 
   const buildInput = async (): Promise<GenerateVideoInput> => {
-    const seconds = Number(duration);
-    const options: GenerationOptions = {
-      resolution,
-      returnLastFrame,
-      ...(ratio ? { ratio } : {}),
-      ...(duration.trim() !== '' && Number.isInteger(seconds) ? { duration: seconds } : {}),
-    };
+    const seconds = duration.trim() === '' ? undefined : Number(duration);
+    // The schema's duration is an Int: say so here rather than get a GraphQL coercion error.
+    if (seconds !== undefined && !Number.isInteger(seconds))
+      throw new FormIssue('options.duration', 'whole seconds only');
+    const options: GenerationOptions = { resolution, returnLastFrame, duration: seconds, ...(ratio ? { ratio } : {}) };
     const text = prompt.trim() === '' ? null : prompt;
     switch (mode) {
       case 'TEXT_TO_VIDEO':
@@ -117,7 +118,7 @@ export function SubmitForm({ api, onSubmitted }: { api: GatewayApi; onSubmitted:
         }
       }
     } catch (error) {
-      if (error instanceof MissingFileError) setIssues(new Map([[error.field, [error.message]]]));
+      if (error instanceof FormIssue) setIssues(new Map([[error.field, [error.message]]]));
       else setNotice(error instanceof Error ? error.message : String(error));
     } finally {
       setBusy(false);
