@@ -4,6 +4,9 @@ import { GENERATE, KEYS, startHarness, type Harness } from '../support/gateway-h
 import { pngBuffer } from '../support/images';
 import { waitFor } from '../support/wait-for';
 
+// A browser and a gateway per suite: more room than the default 30 s on a busy machine.
+jest.setTimeout(60_000);
+
 /**
  * The demo page in real Chromium against a gateway and the simulator on loopback: both kinds of
  * submission end with a video that actually plays, issues sit next to their fields, history pages.

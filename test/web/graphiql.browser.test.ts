@@ -3,6 +3,9 @@ import { launchChromium, loopbackPage, screenshot, type CodeMirrorHost } from '.
 import { GENERATE, KEYS, startHarness, type Harness } from '../support/gateway-harness';
 import { waitFor } from '../support/wait-for';
 
+// A browser and a gateway per suite: more room than the default 30 s on a busy machine.
+jest.setTimeout(60_000);
+
 /**
  * GraphiQL as the gateway serves it (GET /graphql, Accept: text/html), in real Chromium: a query
  * over HTTP and a subscription over graphql-ws, both authenticated by the header typed in its
