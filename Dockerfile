@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build: compile TypeScript, bundle the web pages (Vite) and build sqlite3's native addon (needs python3, make, g++).
+# Build: compile TypeScript, bundle the web pages (Vite) and build better-sqlite3's native addon (needs python3, make, g++).
 FROM node:22-bookworm AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

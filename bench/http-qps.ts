@@ -1,8 +1,11 @@
 import autocannon from 'autocannon';
+import { benchStores, withBenchStore, type BenchStore } from './bench-stores';
 import { startTarget } from './target';
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+/** `sqlite,postgres` by default. */
+const STORES = benchStores(process.env.BENCH_QPS_STORES ?? 'sqlite,postgres');
 
 async function load(url: string, body: string, headers: Record<string, string>): Promise<number> {
   const run = (duration: number) =>
@@ -13,9 +16,15 @@ async function load(url: string, body: string, headers: Record<string, string>):
   return result.requests.average;
 }
 
-/** `videoTask(id)` over HTTP, queries per second, next to a bare node:http server answering the same JSON. */
+/** `videoTask(id)` over HTTP, queries per second, next to a bare node:http server answering the same JSON, per store. */
 export async function benchHttpQps(): Promise<string[]> {
-  const gateway = await startTarget('gateway-target.js');
+  const lines: string[] = [];
+  for (const store of STORES) lines.push(...(await withBenchStore(store, (storeUrl) => benchOnStore(store, storeUrl))));
+  return lines;
+}
+
+async function benchOnStore(store: BenchStore, storeUrl: string): Promise<string[]> {
+  const gateway = await startTarget('gateway-target.js', { BENCH_GATEWAY_ENV: JSON.stringify({ STORE_URL: storeUrl }) });
   try {
     const { url, key } = gateway.info as { url: string; key: string };
     const [task] = await gateway.request<Array<{ id: string }>>({ type: 'submit', count: 1 });
@@ -34,7 +43,8 @@ export async function benchHttpQps(): Promise<string[]> {
       const bareRps = await load(bare.info.url!, query, headers);
       const gatewayRps = await load(url, query, headers);
       return [
-        `videoTask(id) over HTTP, ${CONNECTIONS} connections, ${DURATION_S} s each, same response body (${sample.length} bytes):`,
+        `${store}: videoTask(id) over HTTP, ${CONNECTIONS} connections, ${DURATION_S} s each, ` +
+          `same response body (${sample.length} bytes):`,
         `  bare node:http      ${bareRps.toFixed(0)} req/s`,
         `  gateway (Apollo 5)  ${gatewayRps.toFixed(0)} req/s`,
         `  ratio gateway/bare  ${(gatewayRps / bareRps).toFixed(3)}`,

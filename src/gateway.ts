@@ -13,13 +13,14 @@ import { TaskPoller } from './live/task-poller';
 import { createSparkDanceWebhookHandler, WEBHOOK_PATH_PREFIX } from './http/spark-dance-webhook';
 import { TaskUpdatesService } from './services/task-updates-service';
 import { UpstreamCallbackService } from './services/upstream-callback-service';
-import { ActiveTaskSlots } from './services/active-task-slots';
 import { GenerationService } from './services/generation-service';
+import { createSubmitRateLimiter } from './services/submit-rate-limiter';
 import { SubmissionLimits } from './services/submission-limits';
 import { TaskQueryService } from './services/task-query-service';
 import { TaskHistoryService } from './services/task-history-service';
 import { UsageReportService } from './services/usage-report-service';
-import { openIndexedStore, type IndexedGatewayStore } from './store/open-indexed-store';
+import { TaskOwnership } from './live/task-ownership';
+import { openStore, type GatewayStore } from './store/open-store';
 import { HttpUpstreamClient } from './upstream/http-upstream-client';
 
 /** The upstream to talk to: the real API, or the embedded simulator that `main.ts` started. */
@@ -35,7 +36,7 @@ export interface RunningGateway {
   url: string;
   port: number;
   server: RunningGatewayServer;
-  store: IndexedGatewayStore;
+  store: GatewayStore;
   poller: TaskPoller;
   stop(): Promise<void>;
 }
@@ -58,8 +59,8 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
   if (authenticator.open) {
     logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
   }
-  // Tasks plus each client's history and the usage records, kept in step by every task write.
-  const store = await openIndexedStore(config.storeUrl, { logger });
+  // The system of record (SQL) with its caches and change feed; replicas share it on PostgreSQL.
+  const store = await openStore(config.storeUrl, { logger, cacheUrl: config.cacheUrl, leaseMs: config.poll.leaseMs });
   const upstream = new HttpUpstreamClient({
     baseUrl: upstreamTarget.baseUrl,
     apiKey: upstreamTarget.apiKey,
@@ -68,13 +69,9 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     timeoutMs: config.upstream.timeoutMs,
     logger,
   });
-  // Unfinished tasks per client and in total, counted from the store before submissions are taken.
-  const slots = new ActiveTaskSlots({ perClient: config.limits.maxActiveTasksPerClient, upstream: config.limits.maxUpstreamActiveTasks });
-  await slots.load(store.tasks).catch(async (error: unknown) => {
-    await store.close();
-    throw error;
-  });
   const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
+  // Every stored change, from whichever replica wrote it, reaches this replica's subscribers.
+  const unsubscribeChanges = store.changes.subscribe((task) => events.publish(task));
   const callbacksOn = config.callbacks.publicBaseUrl !== undefined;
   const poller = new TaskPoller({
     tasks: store.tasks,
@@ -86,47 +83,62 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     callbacks: callbacksOn ? { safetyIntervalMs: config.poll.callbackSafetyIntervalMs } : undefined,
     notFoundConfirmMs: config.poll.notFoundConfirmMs,
     concurrency: config.poll.concurrency,
-    onChange: (task) => {
-      slots.observe(task);
-      events.publish(task);
-    },
-    // A task dropped without a terminal change (gone from the store) must not hold its slot forever.
-    onUnwatch: (taskId) => slots.forget(taskId),
   });
+  // This replica polls the tasks it holds a lease for, and takes over those of a replica that died.
+  const ownership = new TaskOwnership({
+    leases: store.leases,
+    poller,
+    owner: store.replicaId,
+    leaseMs: store.leaseMs,
+    logger: logger.child({ component: 'poll-leases' }),
+  });
+  // A callback may arrive at any replica: the one that polls the task reads it.
+  const unsubscribeRefresh = store.changes.onRefreshRequest((taskId) => {
+    if (poller.isWatching(taskId)) poller.refreshNow(taskId);
+  });
+  const refreshNow = (taskId: string): void => {
+    if (poller.isWatching(taskId) || store.engine === 'sqlite') poller.refreshNow(taskId);
+    else void store.changes.requestRefresh(taskId).catch((error: unknown) => logger.warn({ err: error, taskId }, 'refresh request failed'));
+  };
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {
     logger.warn('CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)');
   }
   const limits = new SubmissionLimits({
-    slots,
+    slots: store.slots,
+    caps: { perClient: config.limits.maxActiveTasksPerClient, upstream: config.limits.maxUpstreamActiveTasks },
+    // A reservation outlives the longest create (its request timeout) with room to store the task.
+    reservationHoldMs: 2 * config.upstream.timeoutMs + 10_000,
     submitsPerMinute: config.limits.submitsPerMinute,
     nextCheckInMs: (taskId) => poller.nextReadInMs(taskId),
+    rateLimiter: await createSubmitRateLimiter(store, config.limits.submitsPerMinute).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    }),
   });
   const generation = new GenerationService({
     tasks: store.tasks,
     upstream,
     idempotency: store.idempotency,
     idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
-    admit: (clientId) => limits.admit(clientId),
+    createWindowMs: config.upstream.timeoutMs + 5_000,
+    admit: (clientId, taskId) => limits.admit(clientId, taskId),
     watch: (id) => poller.watch(id),
-    onCreated: (task) => events.publish(task),
     callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
     logger,
   });
   const taskQueries = new TaskQueryService(store.tasks);
   const liveUpdates = new TaskUpdatesService(taskQueries, events);
-  const taskHistory = new TaskHistoryService({ history: store.history, tasks: store.tasks });
+  const taskHistory = new TaskHistoryService({ history: store.history });
   const usageReports = new UsageReportService({
-    history: store.history,
-    records: store.usageRecords,
-    cells: store.usageCells,
-    tasks: store.tasks,
+    usage: store.usage,
+    cache: store.caches.usageReports,
     maxBuckets: config.usage.maxReportBuckets,
   });
   const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports }, events.pubSub);
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
-        new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),
+        new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow }),
         logger.child({ component: 'webhook' }),
       )
     : undefined;
@@ -153,10 +165,10 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
       },
       { port: config.port, host: config.host },
     );
-    // The slots were counted from the store's active tasks: resume exactly those, without listing again.
-    await poller.start(slots.activeTaskIds());
+    await ownership.start();
   } catch (error) {
     await server?.stop();
+    await ownership.stop();
     await poller.stop();
     await store.close();
     throw error;
@@ -169,7 +181,11 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await running.stop();
     // A create the upstream may already have billed must reach the store before it closes.
     await generation.drain(config.upstream.timeoutMs + 1_000);
+    // Leases given back after the last read: another replica takes the tasks over at once.
     await poller.stop();
+    await ownership.stop();
+    unsubscribeRefresh();
+    unsubscribeChanges();
     await store.close();
     logger.info('gateway stopped');
   };

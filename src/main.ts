@@ -4,6 +4,7 @@ import { startGateway, type UpstreamTarget } from './gateway';
 import { SIMULATOR_FILES_PREFIX } from './http/simulator-files-proxy';
 import { createLogger } from './logger';
 import { startSimulator } from './simulator';
+import { startupProblem } from './startup-errors';
 
 /**
  * Entry point: configuration from the environment, the embedded simulator when no upstream
@@ -41,6 +42,10 @@ async function main(): Promise<void> {
     upstream = { baseUrl: simulator.url, apiKey: simulatorKey, simulatorFilesUrl: `${simulator.url}/files` };
     stopSimulator = () => simulator.stop();
     logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, every video is the same sample clip');
+    if (/^postgres(ql)?:/i.test(config.storeUrl.trim())) {
+      // Replicas sharing the database would each talk to a private simulator that knows only its own tasks.
+      logger.warn('the embedded simulator is private to this process: run replicas against one upstream (SPARK_DANCE_BASE_URL)');
+    }
   }
 
   const gateway = await startGateway(config, upstream, logger);
@@ -83,6 +88,7 @@ function simulatorFilesBaseUrl(config: GatewayConfig): string | undefined {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const known = startupProblem(error);
+  process.stderr.write(known ? `${known}\n` : `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { KeyvSqlite } from '@keyv/sqlite';
 import { loadConfig } from '../../src/config/config';
 import { GenerationMode, modelForMode } from '../../src/domain/generation-mode';
 import { AspectRatio, ServiceTier, VideoResolution } from '../../src/domain/generation-options';
@@ -11,21 +10,18 @@ import type { VideoTask } from '../../src/domain/video-task';
 import { startGateway } from '../../src/gateway';
 import { createLogger } from '../../src/logger';
 import { startSimulator } from '../../src/simulator';
-import { openKeyvStores } from '../../src/store/keyv-factory';
-import { KeyvTaskRepository } from '../../src/store/keyv-task-repository';
-import { createIndexedRepositories, INDEXED_STORE_NAMESPACES } from '../../src/store/open-indexed-store';
+import { openStore } from '../../src/store/open-store';
+import { createTestDatabase } from '../../test/support/postgres';
 
 /**
  * Benchmark target for task history and usage reports: a gateway (production mode) whose
  * store is seeded with BENCH_TASKS tasks (default 100,000) directly through the store's own
- * insert path (history, usage records and all), not through the upstream.
+ * bulk insert path (usage records, slots and usage versions included), not through the upstream.
  *
- * - BENCH_STORE=memory (default): seeded in the running gateway's memory store.
- * - BENCH_STORE=sqlite: the tasks are written to a new SQLite file by the plain task repository
- *   (as a gateway without history would have), with `synchronous=OFF` during seeding only
- *   (an fsync per write would make seeding take many minutes), then the indexed store's
- *   start-up build creates history and usage records from them (reported as `buildMs`); the
- *   gateway then opens the file normally (synchronous=FULL).
+ * - BENCH_STORE=sqlite (default): a new SQLite file, seeded before the gateway opens it.
+ * - BENCH_STORE=postgres: a new PostgreSQL database on the machine's server (dropped at exit),
+ *   seeded the same way.
+ * - BENCH_STORE=memory: seeded in the running gateway's in-memory SQLite store.
  *
  * Tasks: BENCH_CLIENT_SHARE (default 0.9) belong to the bench client, the rest to three other
  * clients; creation times spread evenly over the BENCH_DAYS (default 50) days before today
@@ -33,12 +29,16 @@ import { createIndexedRepositories, INDEXED_STORE_NAMESPACES } from '../../src/s
  * costs, 10 % fail, 5 % expire, and the last hour's tasks are still running.
  *
  * Prints `{ key, store }` at once; answers the IPC request `{ type: 'prepare' }` once seeded and
- * serving with `{ url, taskId, pastDay, today, seeded, seedMs, buildMs }`.
+ * serving with `{ url, taskId, pastDay, today, seeded, seedMs }`.
  */
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 50);
 const CLIENT_SHARE = Number(process.env.BENCH_CLIENT_SHARE ?? 0.9);
-const STORE = process.env.BENCH_STORE ?? 'memory';
+const STORE = process.env.BENCH_STORE ?? 'sqlite';
+/** Tasks per seeding transaction. */
+const SEED_BATCH = 2_000;
+/** Runs before this process exits (the bench disconnects): drops a seeded PostgreSQL database. */
+let cleanup: () => Promise<void> = async () => undefined;
 const DAY_MS = 86_400_000;
 const COSTS = ['0.1944', '0.0375', '1.23456789', '0.0972', '0.2592', '0.1'];
 const MODES = Object.values(GenerationMode);
@@ -96,16 +96,35 @@ function seedTask(i: number, todayMs: number, nowMs: number): VideoTask {
 }
 
 /**
- * Inserts every seed task through `insert`, a few hundred at a time, in creation order (the
- * last hour's tasks last), as a gateway would have stored them over time.
+ * Inserts every seed task through `insertMany`, in creation order (the last hour's tasks last),
+ * as a gateway would have stored them over time.
  */
-async function seedInto(insert: (task: VideoTask) => Promise<void>, todayMs: number, nowMs: number): Promise<void> {
+async function seedInto(insertMany: (tasks: VideoTask[]) => Promise<number>, todayMs: number, nowMs: number): Promise<void> {
   const order = Array.from({ length: TASKS }, (_, i) => i);
   // Recent tasks are older the larger their number: reversed, they too arrive in creation order.
   const recentLast = [...order.filter((i) => i % 100 !== 0), ...order.filter((i) => i % 100 === 0).reverse()];
-  const batch = 256;
-  for (let start = 0; start < TASKS; start += batch) {
-    await Promise.all(recentLast.slice(start, start + batch).map((i) => insert(seedTask(i, todayMs, nowMs))));
+  for (let start = 0; start < TASKS; start += SEED_BATCH) {
+    await insertMany(recentLast.slice(start, start + SEED_BATCH).map((i) => seedTask(i, todayMs, nowMs)));
+  }
+}
+
+/** The STORE_URL of a new, empty store of the kind asked for. */
+async function newStoreUrl(): Promise<string> {
+  switch (STORE) {
+    case 'sqlite': {
+      const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+      process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return `sqlite://${join(dir, 'gateway.sqlite')}`;
+    }
+    case 'postgres': {
+      const database = await createTestDatabase('gw_bench');
+      cleanup = () => database.drop();
+      return database.url;
+    }
+    case 'memory':
+      return 'memory://';
+    default:
+      throw new Error(`BENCH_STORE must be sqlite, postgres or memory (got ${STORE})`);
   }
 }
 
@@ -113,25 +132,14 @@ async function seedInto(insert: (task: VideoTask) => Promise<void>, todayMs: num
 async function prepare(key: string): Promise<Record<string, unknown>> {
   const nowMs = Date.now();
   const todayMs = Math.floor(nowMs / DAY_MS) * DAY_MS;
-  const dir = STORE === 'sqlite' ? mkdtempSync(join(tmpdir(), 'bench-history-')) : undefined;
-  if (dir) process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
-  const storeUrl = dir ? `sqlite://${join(dir, 'gateway.sqlite')}` : 'memory://';
+  const storeUrl = await newStoreUrl();
   let seedMs = 0;
-  let buildMs = 0;
-  if (dir) {
-    // The tasks as an older gateway (without history) would have stored them, without fsync
-    // (seeding only); then the store's own start-up build creates
-    // the history and usage records, the path an existing store takes on its first start.
+  if (STORE !== 'memory') {
     const started = Date.now();
-    const stores = await openKeyvStores({ kind: 'sqlite', path: join(dir, 'gateway.sqlite') }, INDEXED_STORE_NAMESPACES);
-    const adapters = Object.values(stores.keyv).map((keyv) => keyv.opts.store as KeyvSqlite);
-    await Promise.all(adapters.map((adapter) => adapter.query('PRAGMA synchronous=OFF')));
-    const plain = new KeyvTaskRepository({ tasks: stores.keyv.tasks, active: stores.keyv.active_tasks });
-    await seedInto((task) => plain.insert(task), todayMs, nowMs);
+    const store = await openStore(storeUrl);
+    await seedInto((tasks) => store.tasks.insertMany(tasks), todayMs, nowMs);
+    await store.close();
     seedMs = Date.now() - started;
-    await createIndexedRepositories(stores.keyv);
-    buildMs = Date.now() - started - seedMs;
-    await stores.close();
   }
 
   const simulator = await startSimulator({ apiKey: 'sim', queueMs: 0, runMs: 0 });
@@ -149,16 +157,15 @@ async function prepare(key: string): Promise<Record<string, unknown>> {
     POLL_MAX_INTERVAL_MS: '600000',
   });
   const gateway = await startGateway(config, { baseUrl: simulator.url, apiKey: 'sim' }, createLogger('silent'));
-  if (!dir) {
+  if (STORE === 'memory') {
     const started = Date.now();
-    await seedInto((task) => gateway.store.tasks.insert(task), todayMs, nowMs);
+    await seedInto((tasks) => gateway.store.tasks.insertMany(tasks), todayMs, nowMs);
     seedMs = Date.now() - started;
   }
   return {
     url: gateway.url,
     seeded: TASKS,
     seedMs,
-    buildMs,
     taskId: seedTask(TASKS - 2, todayMs, nowMs).id,
     pastDay: new Date(todayMs - 10 * DAY_MS).toISOString(),
     today: new Date(todayMs).toISOString(),
@@ -168,7 +175,8 @@ async function prepare(key: string): Promise<Record<string, unknown>> {
 /** Ready at once (the parent's start-up deadline is short); seeding happens on its `prepare` request. */
 function main(): void {
   const key = 'bench-key';
-  process.on('disconnect', () => process.exit(0)); // the bench is gone
+  // The bench is gone: drop what was seeded, then leave.
+  process.on('disconnect', () => void cleanup().finally(() => process.exit(0)));
   process.on('message', (raw) => {
     const request = raw as { id: number; type: 'prepare' };
     if (request.type !== 'prepare') return;

@@ -23,6 +23,8 @@ export interface GatewayConfig {
     timeoutMs: number;
   };
   storeUrl: string;
+  /** Redis for the caches (shared by replicas); unset = in-process caches. */
+  cacheUrl: string | undefined;
   /** Largest HTTP request body accepted; more is refused with 413 before parsing. */
   maxBodyBytes: number;
   /** Bearer key -> client. Empty means "no keys configured". */
@@ -37,6 +39,8 @@ export interface GatewayConfig {
     /** How long upstream 404s for a known task must persist before it is declared lost. */
     notFoundConfirmMs: number;
     concurrency: number;
+    /** How long a replica's lease on a task's polling lasts unless renewed (a dead replica's tasks move after it). */
+    leaseMs: number;
   };
   /** Upstream callbacks; `publicBaseUrl` unset = callbacks off (polling only). */
   callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
@@ -141,6 +145,8 @@ const envSchema = z
       .default('/v1/video/generations/{id}'),
     SPARK_DANCE_TIMEOUT_MS: intFrom(30000, 100),
     STORE_URL: z.string().trim().min(1).optional().default('sqlite://./data/gateway.sqlite'),
+    CACHE_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional()),
+    POLL_LEASE_MS: intFrom(10000, 300, 600000),
     GATEWAY_API_KEYS: z.string().optional().default(''),
     // Four images just under 30 MB as base64 data URLs (4/3 larger) plus the rest of the request.
     MAX_BODY_BYTES: intFrom(170 * 1024 * 1024, 1024),
@@ -271,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.SPARK_DANCE_TIMEOUT_MS,
     },
     storeUrl: e.STORE_URL,
+    cacheUrl: e.CACHE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
     apiKeys: apiKeys.keys,
     poll: {
@@ -280,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       callbackSafetyIntervalMs: e.POLL_CALLBACK_SAFETY_INTERVAL_MS,
       notFoundConfirmMs: e.POLL_NOT_FOUND_CONFIRM_MS,
       concurrency: e.POLL_CONCURRENCY,
+      leaseMs: e.POLL_LEASE_MS,
     },
     callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
     websocket: {

@@ -42,3 +42,31 @@ export function decimalFromNumber(value: number): string {
     point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return normalizeDecimal(`${negative ? '-' : ''}${expanded}`);
 }
+
+/** Decimal places of the fixed unit money is summed in by the store: nano-USD (10^-9 USD). */
+export const NANO_DIGITS = 9;
+
+/**
+ * A decimal amount in whole nano-USD, for exact sums in SQL. Digits past the ninth decimal
+ * (no documented price has them) are rounded half away from zero; `exact` says whether any were.
+ * @throws RangeError for anything that is not a plain decimal
+ */
+export function toNanos(amount: string): { nanos: bigint; exact: boolean } {
+  const normalized = normalizeDecimal(amount);
+  const negative = normalized.startsWith('-');
+  const [whole = '0', fraction = ''] = (negative ? normalized.slice(1) : normalized).split('.');
+  const kept = fraction.slice(0, NANO_DIGITS).padEnd(NANO_DIGITS, '0');
+  let nanos = BigInt(whole + kept);
+  const dropped = fraction.slice(NANO_DIGITS);
+  if (dropped !== '' && dropped[0]! >= '5') nanos += 1n;
+  return { nanos: negative ? -nanos : nanos, exact: dropped === '' };
+}
+
+/** The decimal string of a whole number of nano-USD (given as a bigint or its decimal text). */
+export function fromNanos(nanos: bigint | string): string {
+  const value = typeof nanos === 'bigint' ? nanos : BigInt(nanos);
+  const negative = value < 0n;
+  const digits = (negative ? -value : value).toString().padStart(NANO_DIGITS + 1, '0');
+  const whole = digits.slice(0, digits.length - NANO_DIGITS);
+  return normalizeDecimal(`${negative ? '-' : ''}${whole}.${digits.slice(digits.length - NANO_DIGITS)}`);
+}

@@ -1,6 +1,5 @@
 import { GenerationMode, VideoModel } from './generation-mode';
 import { ServiceTier, VideoResolution } from './generation-options';
-import type { UsageDimensions } from './usage-record';
 
 /** What a usage report can split its buckets by. */
 export enum UsageDimension {
@@ -18,31 +17,6 @@ export interface UsageGroup {
   resolution: VideoResolution | null;
   serviceTier: ServiceTier | null;
   clientId: string | null;
-}
-
-/** The group a task with `dimensions`, of `clientId`, falls in when splitting by `groupBy`. */
-export function usageGroupOf(dimensions: UsageDimensions, clientId: string, groupBy: readonly UsageDimension[]): UsageGroup {
-  const group: UsageGroup = { model: null, mode: null, resolution: null, serviceTier: null, clientId: null };
-  for (const dimension of groupBy) {
-    switch (dimension) {
-      case UsageDimension.MODEL:
-        group.model = dimensions.model;
-        break;
-      case UsageDimension.MODE:
-        group.mode = dimensions.mode;
-        break;
-      case UsageDimension.RESOLUTION:
-        group.resolution = dimensions.resolution;
-        break;
-      case UsageDimension.SERVICE_TIER:
-        group.serviceTier = dimensions.serviceTier;
-        break;
-      case UsageDimension.CLIENT:
-        group.clientId = clientId;
-        break;
-    }
-  }
-  return group;
 }
 
 /** A string that is equal for equal groups (a map key). */

@@ -123,6 +123,21 @@ export class TaskPoller {
     return this.watches.size;
   }
 
+  /** Whether this poller follows `taskId` (on PostgreSQL: this replica holds its lease). */
+  isWatching(taskId: string): boolean {
+    return this.watches.has(taskId);
+  }
+
+  /** Ids of the tasks followed now. */
+  watchedIds(): string[] {
+    return [...this.watches.keys()];
+  }
+
+  /** Stops following a task (another replica polls it now); a read in flight finishes. */
+  unwatch(taskId: string): void {
+    this.drop(taskId);
+  }
+
   /**
    * Stops all timers and waits (up to the grace period) for reads in flight, so none of them
    * writes to a store that is being closed.
@@ -163,7 +178,7 @@ export class TaskPoller {
     try {
       const task = await this.options.tasks.get(taskId);
       if (!task || isTerminal(task.status)) {
-        this.unwatch(taskId);
+        this.drop(taskId);
         return;
       }
       const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> => (this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, watch)));
@@ -173,7 +188,7 @@ export class TaskPoller {
       }
       watch.reads += 1;
       if (next && isTerminal(next.status)) {
-        this.unwatch(taskId);
+        this.drop(taskId);
         return;
       }
       this.schedule(taskId, watch, watch.again ? 0 : nextPollDelay({ serviceTier: (next ?? task).options.serviceTier, reads: watch.reads, quietReads: watch.quietReads }, this.options));
@@ -249,7 +264,7 @@ export class TaskPoller {
     return stored;
   }
 
-  private unwatch(taskId: string): void {
+  private drop(taskId: string): void {
     const watch = this.watches.get(taskId);
     if (watch) clearTimeout(watch.timer);
     this.watches.delete(taskId);

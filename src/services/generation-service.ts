@@ -10,8 +10,8 @@ import type { IdempotencyRecord, IdempotencyRepository } from '../store/idempote
 import type { TaskRepository } from '../store/task-repository';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
-import type { SlotReservation } from './active-task-slots';
 import { CreateOutcomeUnknownError, InvalidGenerationError } from './generation-errors';
+import type { SlotReservation } from './submission-limits';
 
 /** A submission the upstream accepted. */
 export interface SubmittedGeneration {
@@ -27,12 +27,15 @@ export interface GenerationServiceDeps {
   idempotency: IdempotencyRepository;
   /** How long an idempotency key keeps naming its submission. */
   idempotencyTtlMs: number;
-  /** Admits a submission past the rate and active-task limits, or throws `SubmissionLimitError`. */
-  admit: (clientId: string) => Promise<SlotReservation>;
+  /** Admits a submission (as task `taskId`) past the rate and active-task limits, or throws `SubmissionLimitError`. */
+  admit: (clientId: string, taskId: string) => Promise<SlotReservation>;
+  /**
+   * How long a keyed create may take, from its record's creation: a repeat of the key that
+   * finds the record without its task waits this long for another replica to store it.
+   */
+  createWindowMs?: number;
   /** Told about every new task so it gets followed to its end. */
   watch: (taskId: string) => void;
-  /** Told about every stored new task (subscriptions of the client hear of it). */
-  onCreated?: (task: VideoTask) => void;
   /** The upstream callback URL for a task, when callbacks are on. */
   callbackUrlFor?: (taskId: string) => string | undefined;
   logger: Logger;
@@ -42,6 +45,9 @@ export interface GenerationServiceDeps {
 
 /** Prefix of task ids, so `node(id)` can tell a task id from anything else. */
 export const TASK_ID_PREFIX = 'vt_';
+
+/** How often a repeat of a key polls for the task another replica is creating. */
+const FOREIGN_FLIGHT_POLL_MS = 200;
 
 /** A keyed submission under way in this process, joined by identical concurrent requests. */
 interface KeyedFlight {
@@ -117,25 +123,6 @@ export class GenerationService {
   }
 
   private async submitKeyed(clientId: string, key: string, fingerprint: string, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
-    const existing = await this.deps.idempotency.get(clientId, key);
-    if (existing) {
-      if (existing.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
-      const task = await this.deps.tasks.get(existing.taskId);
-      if (task) {
-        if (existing.state === 'pending') {
-          // The task is stored; only the record's last write was lost. The replay stands regardless.
-          await this.putRecord({ ...existing, state: 'created' }).catch((error: unknown) => {
-            this.deps.logger.error({ err: error, clientId, taskId: existing.taskId }, 'idempotency record could not be marked created');
-          });
-        }
-        return { task, warnings: generation.warnings, replayed: true };
-      }
-      // No task behind the record, and no flight for it in this process: an earlier attempt
-      // stopped between the write-ahead record and storing its task (a crash, a failed insert).
-      // Its create may have been billed; creating again could bill twice.
-      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an interrupted submission reused: create outcome unknown');
-      throw new CreateOutcomeUnknownError(existing.taskId);
-    }
     const record: IdempotencyRecord = {
       clientId,
       key,
@@ -144,12 +131,19 @@ export class GenerationService {
       state: 'pending',
       createdAt: new Date(this.now()).toISOString(),
     };
-    const reservation = await this.deps.admit(clientId);
+    // Write-ahead, atomically across replicas: the key names the task id before the create can be billed.
+    const holder = await this.deps.idempotency.claim(record, this.deps.idempotencyTtlMs);
+    if (holder.taskId !== record.taskId) {
+      if (holder.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
+      const replay = await this.replay(holder, generation);
+      // The earlier create was refused meanwhile and freed the key: this request submits.
+      return replay ?? this.submitKeyed(clientId, key, fingerprint, generation);
+    }
+    let reservation: SlotReservation;
     try {
-      // Write-ahead: the key names the task id before the create can be billed.
-      await this.putRecord(record);
+      reservation = await this.deps.admit(clientId, record.taskId);
     } catch (error) {
-      reservation.release();
+      await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
       throw error;
     }
     let submitted: SubmittedGeneration;
@@ -172,10 +166,46 @@ export class GenerationService {
     return submitted;
   }
 
+  /**
+   * The task an earlier submission with this key made, as it is now. A record still without
+   * its task is a create under way on another replica (waited for, within the create window)
+   * or one that was interrupted (its outcome is unknown). Resolves to undefined when the record
+   * disappears meanwhile (that create was refused and freed the key).
+   */
+  private async replay(holder: IdempotencyRecord, generation: ValidatedGeneration): Promise<SubmittedGeneration | undefined> {
+    const windowEndsMs = Date.parse(holder.createdAt) + (this.deps.createWindowMs ?? 0);
+    for (;;) {
+      const task = await this.deps.tasks.get(holder.taskId);
+      if (task) {
+        if (holder.state === 'pending') {
+          // The task is stored; only the record's last write was lost. The replay stands regardless.
+          await this.putRecord({ ...holder, state: 'created' }).catch((error: unknown) => {
+            this.deps.logger.error({ err: error, clientId: holder.clientId, taskId: holder.taskId }, 'idempotency record could not be marked created');
+          });
+        }
+        return { task, warnings: generation.warnings, replayed: true };
+      }
+      if (this.now() >= windowEndsMs) break;
+      await new Promise((resolve) => setTimeout(resolve, FOREIGN_FLIGHT_POLL_MS));
+      const current = await this.deps.idempotency.get(holder.clientId, holder.key);
+      if (!current || current.taskId !== holder.taskId) return undefined;
+    }
+    // No task behind the record, past the time a create takes: an earlier attempt stopped between
+    // the write-ahead record and storing its task (a crash, a failed insert). Its create may have
+    // been billed; creating again could bill twice.
+    this.deps.logger.warn({ clientId: holder.clientId, taskId: holder.taskId }, 'idempotency key of an interrupted submission reused: create outcome unknown');
+    throw new CreateOutcomeUnknownError(holder.taskId);
+  }
+
   /** Writes a record for what is left of its time to live (counted from the first submission). */
   private async putRecord(record: IdempotencyRecord): Promise<void> {
     const leftMs = Date.parse(record.createdAt) + this.deps.idempotencyTtlMs - this.now();
     await this.deps.idempotency.put(record, Math.max(1, leftMs));
+  }
+
+  /** Gives a slot back; a failure is logged (the reservation then expires on its own). */
+  private async release(slot: SlotReservation, taskId: string): Promise<void> {
+    await slot.release().catch((error: unknown) => this.deps.logger.warn({ err: error, taskId }, 'slot release failed'));
   }
 
   /**
@@ -183,12 +213,12 @@ export class GenerationService {
    * submissions are admitted by the caller, after the replay checks).
    */
   private async create(clientId: string, generation: ValidatedGeneration, id: string, reservation: SlotReservation | undefined): Promise<SubmittedGeneration> {
-    const slot = reservation ?? (await this.deps.admit(clientId));
+    const slot = reservation ?? (await this.deps.admit(clientId, id));
     let created: Awaited<ReturnType<UpstreamApi['createTask']>>;
     try {
       created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
     } catch (error) {
-      slot.release();
+      await this.release(slot, id);
       if (error instanceof UpstreamRequestError && error.outcomeUnknown) {
         // No answer says whether the upstream accepted (and billed) it: keep a trace to reconcile.
         this.deps.logger.warn({ clientId, taskId: id, code: error.code }, 'create outcome unknown: the upstream may have accepted it');
@@ -222,13 +252,11 @@ export class GenerationService {
     } catch (error) {
       // The upstream task exists and may be billed: make it findable by hand. (Its slot is
       // released: no stored change would ever free it.)
-      slot.release();
+      await this.release(slot, id);
       this.deps.logger.error({ err: error, clientId, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
       throw error;
     }
-    slot.commit(task.id);
     this.deps.watch(task.id);
-    this.deps.onCreated?.(task);
     this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
     return { task, warnings: generation.warnings, replayed: false };
   }

@@ -1,4 +1,4 @@
-import type { HistoryKey } from '../store/task-history-index';
+import type { HistoryPosition } from '../store/task-history-queries';
 
 /** Version tag inside every cursor, so a future format can tell old cursors apart. */
 const VERSION = 1;
@@ -11,12 +11,12 @@ const MAX_CURSOR_LENGTH = 512;
  * changes, so "the tasks after this cursor" means the same set of older tasks on every call,
  * whatever was created in between.
  */
-export function encodeHistoryCursor(key: HistoryKey): string {
+export function encodeHistoryCursor(key: HistoryPosition): string {
   return Buffer.from(JSON.stringify([VERSION, key.createdAtMs, key.taskId]), 'utf8').toString('base64url');
 }
 
 /** The position a cursor names, or undefined when it is not one this gateway issued. */
-export function decodeHistoryCursor(cursor: string): HistoryKey | undefined {
+export function decodeHistoryCursor(cursor: string): HistoryPosition | undefined {
   if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   let parsed: unknown;
   try {

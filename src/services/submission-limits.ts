@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { ActiveTaskSlots, SlotReservation } from './active-task-slots';
+import type { SlotCaps, TaskSlots } from '../store/task-slots';
 
 /** Which limit refused a submission; exposed as `RateLimitedError.code`. */
 export enum SubmissionLimitCode {
@@ -24,16 +24,24 @@ export class SubmissionLimitError extends Error {
   }
 }
 
+/** A slot held for a create in progress; storing the task keeps it, `release` gives it back. */
+export interface SlotReservation {
+  release(): Promise<void>;
+}
+
 /** Collaborators of {@link SubmissionLimits}. */
 export interface SubmissionLimitsDeps {
-  slots: ActiveTaskSlots;
+  slots: Pick<TaskSlots, 'reserve' | 'release' | 'activeTaskIds' | 'count'>;
+  caps: SlotCaps;
+  /** How long a reservation counts before its task is stored (a create's longest plausible time). */
+  reservationHoldMs: number;
   submitsPerMinute: number;
   /**
    * Milliseconds until the gateway next checks a task (the poller's next read), or undefined
    * when it does not follow it: a running task cannot be seen finished any sooner.
    */
   nextCheckInMs: (taskId: string) => number | undefined;
-  /** Defaults to an in-process limiter; any rate-limiter-flexible store (Redis...) fits. */
+  /** Defaults to an in-process limiter; replicas share a PostgreSQL one (see `gateway.ts`). */
   rateLimiter?: RateLimiterAbstract;
 }
 
@@ -42,9 +50,10 @@ const FALLBACK_RETRY_SECONDS = 1;
 
 /**
  * The per-client and gateway-wide limits a submission must pass before its upstream create:
- * a cap on non-terminal tasks (per client and in total, see {@link ActiveTaskSlots}) and a
- * per-client submission rate (rate-limiter-flexible, one minute windows). Replays of an
- * idempotency key and invalid input never get here, so they cost nothing.
+ * a cap on non-terminal tasks (per client and in total, counted in SQL: see `TaskSlots`) and a
+ * per-client submission rate (rate-limiter-flexible, one minute windows). Both hold for the
+ * whole gateway, not per replica, when replicas share PostgreSQL. Replays of an idempotency
+ * key and invalid input never get here, so they cost nothing.
  */
 export class SubmissionLimits {
   private readonly rateLimiter: RateLimiterAbstract;
@@ -54,31 +63,36 @@ export class SubmissionLimits {
   }
 
   /**
-   * Admits one submission of `clientId`: holds a task slot and spends one point of the rate.
-   * The caller commits the slot to the created task or releases it when the create fails.
+   * Admits one submission of `clientId` as task `taskId`: holds a task slot and spends one
+   * point of the rate. Storing the task keeps the slot; the caller releases it when the create fails.
    *
    * @throws SubmissionLimitError when a limit is reached (nothing is held then)
    */
-  async admit(clientId: string): Promise<SlotReservation> {
-    const reservation = this.deps.slots.tryReserve(clientId);
-    switch (reservation) {
+  async admit(clientId: string, taskId: string): Promise<SlotReservation> {
+    const { slots } = this.deps;
+    const refusal = await slots.reserve(clientId, taskId, this.deps.caps, this.deps.reservationHoldMs);
+    switch (refusal) {
       case 'client':
         throw new SubmissionLimitError(
           SubmissionLimitCode.TOO_MANY_ACTIVE_TASKS,
-          `You have ${this.deps.slots.count(clientId)} unfinished tasks, the most allowed at once; nothing was submitted. Retry when one finishes.`,
-          this.secondsUntilNextCheck(this.deps.slots.activeTaskIds(clientId)),
+          `You have ${await slots.count(clientId)} unfinished tasks, the most allowed at once; nothing was submitted. ` +
+            'Retry when one finishes.',
+          this.secondsUntilNextCheck(await slots.activeTaskIds(clientId)),
         );
       case 'upstream':
         throw new SubmissionLimitError(
           SubmissionLimitCode.UPSTREAM_AT_CAPACITY,
-          'The gateway has as many unfinished upstream tasks as the upstream account allows; nothing was submitted. Retry when one finishes.',
-          this.secondsUntilNextCheck(this.deps.slots.activeTaskIds()),
+          'The gateway has as many unfinished upstream tasks as the upstream account allows; nothing was submitted. ' +
+            'Retry when one finishes.',
+          this.secondsUntilNextCheck(await slots.activeTaskIds()),
         );
+      case undefined:
+        break;
     }
     try {
       await this.rateLimiter.consume(clientId);
     } catch (error) {
-      reservation.release();
+      await slots.release(taskId);
       if (error instanceof RateLimiterRes) {
         throw new SubmissionLimitError(
           SubmissionLimitCode.SUBMIT_RATE_LIMITED,
@@ -88,7 +102,7 @@ export class SubmissionLimits {
       }
       throw error;
     }
-    return reservation;
+    return { release: () => slots.release(taskId) };
   }
 
   /** The soonest one of `taskIds` can be seen finished: the earliest next read among them. */

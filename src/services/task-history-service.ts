@@ -1,7 +1,7 @@
 import type { GenerationMode } from '../domain/generation-mode';
 import type { VideoTaskStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
-import type { HistoryEntry, HistoryWalk, TaskHistoryIndex } from '../store/task-history-index';
+import type { HistoryQuery, TaskHistoryQueries } from '../store/task-history-queries';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-cursor';
 import { InvalidQueryError } from './query-errors';
 
@@ -41,16 +41,14 @@ export interface TaskHistoryPage {
 
 /** Collaborators of {@link TaskHistoryService}. */
 export interface TaskHistoryServiceDeps {
-  history: Pick<TaskHistoryIndex, 'newestFirst'>;
-  tasks: { getMany(ids: readonly string[]): Promise<Array<VideoTask | undefined>> };
+  history: Pick<TaskHistoryQueries, 'page'>;
 }
 
 /**
- * A client's tasks, newest first, in pages (`videoTasks`). Reads the client's history index
- * and then only the tasks of the page, so a page costs the same with ten tasks in the store or
- * ten million. Each edge's cursor is its position in the history; a page after a cursor lists
- * the tasks strictly older than it, so tasks created while a client pages (always newer) can
- * neither shift a page nor be listed twice, and none is skipped.
+ * A client's tasks, newest first, in pages (`videoTasks`): one indexed SQL range read per
+ * page, whatever the size of the store. Each edge's cursor is its position (creation time, id);
+ * a page after a cursor lists the tasks strictly older than it, so tasks created while a client
+ * pages (always newer) can neither shift a page nor be listed twice, and none is skipped.
  */
 export class TaskHistoryService {
   constructor(private readonly deps: TaskHistoryServiceDeps) {}
@@ -65,59 +63,28 @@ export class TaskHistoryService {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
       throw new InvalidQueryError(`first must be between 0 and ${MAX_PAGE_SIZE} (got ${first})`, 'first');
     }
-    const walk = this.walkFor(request);
-    const statuses = walk.statuses;
-    const modes = walk.modes;
-
     // One more than asked, to know whether there is a next page.
-    const wanted = first + 1;
-    const found: Array<{ entry: HistoryEntry; task: VideoTask }> = [];
-    const entries = this.deps.history.newestFirst(clientId, walk);
-    try {
-      for (;;) {
-        const batch: HistoryEntry[] = [];
-        while (batch.length < wanted - found.length) {
-          const next = await entries.next();
-          if (next.done) break;
-          batch.push(next.value);
-        }
-        if (batch.length === 0) break;
-        const tasks = await this.deps.tasks.getMany(batch.map((entry) => entry.taskId));
-        batch.forEach((entry, i) => {
-          const task = tasks[i];
-          // The task is the truth: skip an entry whose task is not (yet) stored, and one whose
-          // status moved past the filter since the index was read.
-          if (!task || task.clientId !== clientId) return;
-          if (statuses && !statuses.has(task.status)) return;
-          if (modes && !modes.has(task.mode)) return;
-          found.push({ entry, task });
-        });
-        if (found.length >= wanted) break;
-      }
-    } finally {
-      await entries.return(undefined);
-    }
-
-    const edges = found.slice(0, first).map(({ entry, task }) => ({ cursor: encodeHistoryCursor(entry), node: task }));
-    return { edges, pageInfo: { hasNextPage: found.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null } };
+    const rows = await this.deps.history.page(clientId, { ...this.queryFor(request), limit: first + 1 });
+    const edges = rows.slice(0, first).map((row) => ({ cursor: encodeHistoryCursor(row.position), node: row.task }));
+    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null } };
   }
 
-  private walkFor(request: TaskHistoryPageRequest): HistoryWalk {
-    const walk: HistoryWalk = {};
+  private queryFor(request: TaskHistoryPageRequest): Omit<HistoryQuery, 'limit'> {
+    const query: Omit<HistoryQuery, 'limit'> = {};
     if (request.after !== undefined && request.after !== null) {
-      const key = decodeHistoryCursor(request.after);
-      if (!key) throw new InvalidQueryError('after is not a cursor from a videoTasks page', 'after');
-      walk.before = key;
+      const position = decodeHistoryCursor(request.after);
+      if (!position) throw new InvalidQueryError('after is not a cursor from a videoTasks page', 'after');
+      query.after = position;
     }
     const filter = request.filter;
-    if (!filter) return walk;
-    if (filter.statuses && filter.statuses.length > 0) walk.statuses = new Set(filter.statuses);
-    if (filter.modes && filter.modes.length > 0) walk.modes = new Set(filter.modes);
-    if (filter.createdAfter) walk.createdFromMs = filter.createdAfter.getTime();
-    if (filter.createdBefore) walk.createdBeforeMs = filter.createdBefore.getTime();
-    if (walk.createdFromMs !== undefined && walk.createdBeforeMs !== undefined && walk.createdBeforeMs <= walk.createdFromMs) {
+    if (!filter) return query;
+    if (filter.statuses && filter.statuses.length > 0) query.statuses = filter.statuses;
+    if (filter.modes && filter.modes.length > 0) query.modes = filter.modes;
+    if (filter.createdAfter) query.createdFromMs = filter.createdAfter.getTime();
+    if (filter.createdBefore) query.createdBeforeMs = filter.createdBefore.getTime();
+    if (query.createdFromMs !== undefined && query.createdBeforeMs !== undefined && query.createdBeforeMs <= query.createdFromMs) {
       throw new InvalidQueryError('filter.createdBefore must be later than filter.createdAfter', 'filter');
     }
-    return walk;
+    return query;
   }
 }

@@ -1,14 +1,12 @@
-import { buildUsageCell, settleUsageCell, type CellTask, type UsageCell } from '../domain/usage-cell';
-import { compareUsageGroups, UsageDimension, usageGroupKey, usageGroupOf, type UsageGroup } from '../domain/usage-dimension';
+import { createHash } from 'node:crypto';
+import type { Keyv } from 'keyv';
+import { z } from 'zod';
+import { compareUsageGroups, UsageDimension, usageGroupKey, type UsageGroup } from '../domain/usage-dimension';
 import { ReportRangeError, timeBuckets, UsageGranularity, type TimeBucket } from '../domain/usage-granularity';
-import { coverRange, periodStart, PeriodKind, type CalendarPeriod, type PartialPeriod } from '../domain/usage-period';
-import { isTerminal } from '../domain/task-status';
-import type { UsageRecord } from '../domain/usage-record';
+import { periodStart, PeriodKind } from '../domain/usage-period';
 import { UsageTally, type UsageTotals } from '../domain/usage-tally';
-import type { VideoTask } from '../domain/video-task';
-import type { HistoryClient, HistoryEntry, TaskHistoryIndex } from '../store/task-history-index';
-import { PERIOD_SETTLE_MS, UsageCellCache } from '../store/usage-cell-cache';
-import type { UsageRecordStore } from '../store/usage-record-store';
+import { CACHE_TTL_MS } from '../store/caches';
+import type { UsagePeriodColumn, UsageQueries } from '../store/usage-queries';
 import { ForbiddenQueryError, InvalidQueryError } from './query-errors';
 
 /** Who asks (the GraphQL viewer, without depending on the GraphQL layer). */
@@ -45,58 +43,40 @@ export interface UsageReport {
 
 /** Collaborators of {@link UsageReportService}. */
 export interface UsageReportServiceDeps {
-  history: Pick<TaskHistoryIndex, 'between' | 'clients' | 'client'>;
-  records: Pick<UsageRecordStore, 'getMany'>;
-  cells: Pick<UsageCellCache, 'getMany' | 'put'>;
-  tasks: {
-    getMany(ids: readonly string[]): Promise<Array<VideoTask | undefined>>;
-    /** Repairs a finished task's derived data and returns its record (see the repository). */
-    settle(id: string): Promise<UsageRecord | undefined>;
-  };
+  usage: Pick<UsageQueries, 'sums' | 'versionsOf'>;
+  /** Finished reports, keyed by query and usage versions (see {@link UsageReportService}). */
+  cache: Keyv<string>;
   /** Most time buckets a report may have (`USAGE_REPORT_MAX_BUCKETS`). */
   maxBuckets: number;
-  now?: () => number;
 }
-
-type Piece = CalendarPeriod | PartialPeriod;
 
 /** Default of `granularity`. */
 export const DEFAULT_GRANULARITY = UsageGranularity.DAY;
+
+/** Bumped when the cached report format changes, so old entries are never read as new ones. */
+const CACHE_FORMAT = 1;
+
+/** What a cached report must look like to be served (the cache may be Redis: outside data). */
+const cachedReport = z.looseObject({ from: z.string(), to: z.string(), granularity: z.enum(UsageGranularity), buckets: z.array(z.unknown()) });
 
 /**
  * Usage reports (`usageReport`): what was submitted, finished and spent, per time bucket and
  * any grouping, exact to the last decimal.
  *
- * **Where the numbers come from.** Each finished task has one usage record, keyed by its id
- * (see `IndexedTaskRepository`); a task counts in `tasks` from its history entry, and in the
- * outcome and money columns from its record. Nothing is ever incremented, so a task cannot be
- * counted twice however often its end was observed, and no write can be lost to a concurrent
- * one.
+ * **Where the numbers come from.** One grouped SQL query (see `UsageQueries`): every task
+ * submitted in the range counts in `tasks`; the usage record of a finished task (one row per
+ * task id, written in the transaction that finished it) adds its outcome, money and tokens.
+ * Nothing is ever incremented, so a task cannot be counted twice, whichever replica saw it end.
  *
- * **How it stays fast.** A client's tasks of one calendar minute, hour, day or month are summed
- * into a {@link UsageCell}; cells of *final* periods (ended at least {@link PERIOD_SETTLE_MS}
- * ago, so no task can still be added to them) are cached in keyv, whole (and kept parsed in
- * process). A cell whose tasks are all finished is valid for good; one with unfinished tasks
- * lists them as `pending`, and a later report adds the outcomes of those that finished since
- * (their records), and re-caches it. A report covers each bucket with the largest whole
- * periods it can (months, then days, hours, minutes) and reads only sub-minute edges and the
- * last, not yet final, minute or two from the history: a past day of 100,000 tasks is one
- * cached cell, today is its past hours and minutes plus about a minute of entries.
- *
- * **Reads.** A report reads history entries (which carry status and dimensions), the usage
- * records of finished tasks, and cached cells; never unfinished tasks. An entry whose task was
- * never stored (an insert cut short by a crash) is removed at start-up, before any report.
- *
- * **Repair on read.** A finished task without a record (a crash between the two writes) is
- * repaired through the repository's `settle` when a report computes its period, before it is
- * counted; start-up repairs every such task anyway.
+ * **Cache.** Every write that changes what a day's report shows bumps that day's usage version
+ * in its own transaction. A report is cached (keyv) under a digest of the query and the
+ * versions of its days, read before the query: a cached report is served only while none of
+ * its days changed, on any replica, so it is never stale; a report of today is recomputed
+ * after every submission or end of today, and served from the cache in between.
  */
 export class UsageReportService {
-  private readonly now: () => number;
-
   constructor(private readonly deps: UsageReportServiceDeps) {
     if (!Number.isInteger(deps.maxBuckets) || deps.maxBuckets < 1) throw new RangeError('maxBuckets must be a positive integer');
-    this.now = deps.now ?? Date.now;
   }
 
   /**
@@ -107,9 +87,11 @@ export class UsageReportService {
   async report(viewer: UsageViewer, query: UsageReportQuery): Promise<UsageReport> {
     const granularity = query.granularity ?? DEFAULT_GRANULARITY;
     const groupBy = [...new Set(query.groupBy ?? [])];
-    const clientId = query.clientId ?? undefined;
-    if (!viewer.admin && clientId !== undefined) throw new ForbiddenQueryError('only admin clients may ask for the usage of a given clientId');
+    const requested = query.clientId ?? undefined;
+    if (!viewer.admin && requested !== undefined) throw new ForbiddenQueryError('only admin clients may ask for the usage of a given clientId');
     if (!viewer.admin && groupBy.includes(UsageDimension.CLIENT)) throw new ForbiddenQueryError('only admin clients may group usage by CLIENT');
+    // Admins without a clientId see everyone; everyone else sees themselves.
+    const clientId = viewer.admin ? requested : viewer.clientId;
 
     const fromMs = query.from.getTime();
     const toMs = query.to.getTime();
@@ -121,175 +103,94 @@ export class UsageReportService {
       throw error;
     }
 
-    const nowMs = this.now();
-    const clients = await this.clientsFor(viewer, clientId);
+    const versions = await this.deps.usage.versionsOf(periodStart(PeriodKind.DAY, fromMs), toMs);
+    const cacheKey = digest([CACHE_FORMAT, clientId ?? null, fromMs, toMs, granularity, [...groupBy].sort(), versions]);
+    const cached = await this.deps.cache.get(cacheKey);
+    if (typeof cached === 'string') {
+      const parsed = cachedReport.safeParse(parseJson(cached));
+      // Written by this service from a UsageReport; the shape check guards against a foreign value.
+      if (parsed.success) return parsed.data as unknown as UsageReport;
+    }
+    const report = await this.compute(buckets, granularity, groupBy, clientId, query);
+    await this.deps.cache.set(cacheKey, JSON.stringify(report), CACHE_TTL_MS.usageReports);
+    return report;
+  }
+
+  private async compute(
+    buckets: readonly TimeBucket[],
+    granularity: UsageGranularity,
+    groupBy: readonly UsageDimension[],
+    clientId: string | undefined,
+    query: UsageReportQuery,
+  ): Promise<UsageReport> {
+    const rows = await this.deps.usage.sums({
+      fromMs: query.from.getTime(),
+      toMs: query.to.getTime(),
+      clientId,
+      period: periodColumnOf(granularity),
+      groupBy,
+    });
     // Bucket index -> group key -> group and running totals.
     const grouped = buckets.map(() => new Map<string, { group: UsageGroup; tally: UsageTally }>());
     const totals = new UsageTally();
-    for (const client of clients) {
-      const cellsByBucket = await this.cellsOf(client, buckets, nowMs);
-      cellsByBucket.forEach((cells, bucket) => {
-        for (const cell of cells) {
-          for (const row of cell.rows) {
-            const group = usageGroupOf(row.dimensions, client.clientId, groupBy);
-            const key = usageGroupKey(group);
-            let entry = grouped[bucket]!.get(key);
-            if (!entry) grouped[bucket]!.set(key, (entry = { group, tally: new UsageTally() }));
-            entry.tally.addSums(row.sums);
-            totals.addSums(row.sums);
-          }
-        }
-      });
+    for (const row of rows) {
+      const bucket = row.periodMs === undefined ? 0 : bucketIndexOf(buckets, row.periodMs);
+      const key = usageGroupKey(row.group);
+      let entry = grouped[bucket]!.get(key);
+      if (!entry) grouped[bucket]!.set(key, (entry = { group: row.group, tally: new UsageTally() }));
+      entry.tally.addSums(row.sums);
+      totals.addSums(row.sums);
     }
-
     const reportBuckets: UsageBucket[] = [];
     grouped.forEach((groups, bucket) => {
       const { startMs, endMs } = buckets[bucket]!;
-      const rows = [...groups.values()].map(({ group, tally }) => ({ group, totals: tally.toTotals() })).filter((row) => row.totals.tasks > 0);
-      rows.sort((a, b) => compareUsageGroups(a.group, b.group, groupBy));
-      for (const row of rows) reportBuckets.push({ start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), ...row.group, totals: row.totals });
+      const bucketRows = [...groups.values()].map(({ group, tally }) => ({ group, totals: tally.toTotals() })).filter((row) => row.totals.tasks > 0);
+      bucketRows.sort((a, b) => compareUsageGroups(a.group, b.group, groupBy));
+      for (const row of bucketRows) {
+        reportBuckets.push({ start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), ...row.group, totals: row.totals });
+      }
     });
     return { from: query.from.toISOString(), to: query.to.toISOString(), granularity, totals: totals.toTotals(), buckets: reportBuckets };
   }
+}
 
-  private async clientsFor(viewer: UsageViewer, clientId: string | undefined): Promise<HistoryClient[]> {
-    if (viewer.admin && clientId === undefined) return this.deps.history.clients();
-    const client = await this.deps.history.client(clientId ?? viewer.clientId);
-    return client ? [client] : [];
-  }
-
-  /**
-   * The cells covering each bucket for one client. Time before the client's first task, and
-   * after now (tasks are never created in the future; the settle margin covers the instant a
-   * task takes to be stored), is known to be empty and not read at all.
-   */
-  private async cellsOf(client: HistoryClient, buckets: readonly TimeBucket[], nowMs: number): Promise<UsageCell[][]> {
-    const finalBefore = UsageCellCache.finalBefore(nowMs);
-    const latest = nowMs + PERIOD_SETTLE_MS;
-    // From the start of the month of the first task, not the task's instant: whole periods are cacheable.
-    const earliest = periodStart(PeriodKind.MONTH, client.firstCreatedAtMs);
-    const piecesByBucket = buckets.map(({ startMs, endMs }) => {
-      const from = Math.max(startMs, earliest);
-      const to = Math.min(endMs, latest);
-      return from < to ? coverRange(from, to, finalBefore) : [];
-    });
-    const pieces = piecesByBucket.flat();
-    const cells = new Map<Piece, UsageCell>();
-
-    // Whole periods: from the cache where possible.
-    const periods = pieces.filter((piece): piece is CalendarPeriod => piece.kind !== 'partial');
-    const cached = await this.deps.cells.getMany(client.clientId, periods);
-    const toCompute: Piece[] = pieces.filter((piece) => piece.kind === 'partial');
-    const withPending: Array<{ period: CalendarPeriod; cell: UsageCell }> = [];
-    periods.forEach((period, i) => {
-      const cell = cached[i];
-      if (!cell) toCompute.push(period);
-      else if (cell.pending.length > 0) withPending.push({ period, cell });
-      else cells.set(period, cell);
-    });
-
-    // Cached cells with unfinished tasks: add the outcomes of those that finished since.
-    if (withPending.length > 0) {
-      const records = await this.recordsOf(withPending.flatMap(({ cell }) => cell.pending));
-      for (const { period, cell } of withPending) {
-        const settled = settleUsageCell(cell, records);
-        if (settled !== cell) await this.deps.cells.put(client.clientId, period, settled);
-        cells.set(period, settled);
-      }
-    }
-
-    // Everything else from the history, one read per run of adjacent pieces.
-    toCompute.sort((a, b) => a.startMs - b.startMs);
-    for (const run of adjacentRuns(toCompute)) {
-      const entries = await this.deps.history.between(client.clientId, run[0]!.startMs, run[run.length - 1]!.endMs);
-      const computed = await this.buildCells(client.clientId, run, entries);
-      run.forEach((piece, i) => cells.set(piece, computed[i]!));
-      // Empty periods too: otherwise every report of a sparse range would read the history again.
-      await Promise.all(run.map((piece, i) => (piece.kind === 'partial' ? undefined : this.deps.cells.put(client.clientId, piece, computed[i]!))));
-    }
-    return piecesByBucket.map((bucketPieces) => bucketPieces.map((piece) => cells.get(piece)!));
-  }
-
-  /**
-   * The cells of `pieces` (adjacent, in order) from their history `entries` (oldest first).
-   * Entries carry status and dimensions, so only finished tasks are looked up, by their usage
-   * record; a finished entry without a record (a crash between the two writes) is repaired
-   * through the repository before it is counted.
-   */
-  private async buildCells(clientId: string, pieces: readonly Piece[], entries: readonly HistoryEntry[]): Promise<UsageCell[]> {
-    const finishedIds = entries.filter((entry) => isTerminal(entry.status)).map((entry) => entry.taskId);
-    const records = new Map<string, UsageRecord>();
-    (await this.deps.records.getMany(finishedIds)).forEach((record, i) => record && records.set(finishedIds[i]!, record));
-    const unrecorded = finishedIds.filter((id) => !records.has(id));
-    const missing = new Set<string>();
-    if (unrecorded.length > 0) {
-      const tasks = await this.deps.tasks.getMany(unrecorded);
-      for (let i = 0; i < unrecorded.length; i += 1) {
-        const task = tasks[i];
-        // No task: an insert that never completed, whose entry start-up removes; not submitted.
-        if (!task || task.clientId !== clientId) missing.add(unrecorded[i]!);
-        else if (isTerminal(task.status)) {
-          const record = await this.deps.tasks.settle(task.id);
-          if (record) records.set(task.id, record);
-        }
-      }
-    }
-    // Entries still unfinished in the history may belong to tasks whose end is stored but whose
-    // derived writes are still under way: count those ends now (read-your-writes).
-    for (const [taskId, record] of await this.justFinished(entries.filter((entry) => !isTerminal(entry.status)).map((entry) => entry.taskId))) {
-      records.set(taskId, record);
-    }
-
-    let next = 0;
-    return pieces.map((piece) => {
-      const inPiece: CellTask[] = [];
-      for (; next < entries.length && entries[next]!.createdAtMs < piece.endMs; next += 1) {
-        const entry = entries[next]!;
-        if (entry.createdAtMs < piece.startMs || missing.has(entry.taskId)) continue;
-        const record = records.get(entry.taskId);
-        inPiece.push(record ? { finished: true, record } : { finished: false, taskId: entry.taskId, dimensions: entry });
-      }
-      return buildUsageCell(inPiece);
-    });
-  }
-
-  /**
-   * The records of those of `taskIds` that have one (finished since). Tasks still without a
-   * record stay pending; a finished one whose record a crash prevented is repaired at start-up.
-   */
-  private async recordsOf(taskIds: readonly string[]): Promise<Map<string, UsageRecord>> {
-    const found = new Map<string, UsageRecord>();
-    (await this.deps.records.getMany(taskIds)).forEach((record, i) => record && found.set(taskIds[i]!, record));
-    for (const [taskId, record] of await this.justFinished(taskIds.filter((id) => !found.has(id)))) found.set(taskId, record);
-    return found;
-  }
-
-  /**
-   * Records of those of `taskIds` (tasks the history still shows unfinished, so few: the active
-   * ones) whose stored task is already finished. `settle` runs under the task's lock, so it waits
-   * for an update still writing its derived data, and a task reported finished by `videoTask` is
-   * never counted as unfinished by a report read after it.
-   */
-  private async justFinished(taskIds: readonly string[]): Promise<Map<string, UsageRecord>> {
-    const found = new Map<string, UsageRecord>();
-    if (taskIds.length === 0) return found;
-    const tasks = await this.deps.tasks.getMany(taskIds);
-    for (const task of tasks) {
-      if (!task || !isTerminal(task.status)) continue;
-      const record = await this.deps.tasks.settle(task.id);
-      if (record) found.set(task.id, record);
-    }
-    return found;
+function periodColumnOf(granularity: UsageGranularity): UsagePeriodColumn | undefined {
+  switch (granularity) {
+    case UsageGranularity.HOUR:
+      return 'hour_ms';
+    case UsageGranularity.DAY:
+      return 'day_ms';
+    case UsageGranularity.MONTH:
+      return 'month_ms';
+    case UsageGranularity.TOTAL:
+      return undefined;
   }
 }
 
-/** Splits time-ordered pieces into runs where each piece starts where the previous ended. */
-function adjacentRuns(pieces: readonly Piece[]): Piece[][] {
-  const runs: Piece[][] = [];
-  for (const piece of pieces) {
-    const run = runs[runs.length - 1];
-    if (run && run[run.length - 1]!.endMs === piece.startMs) run.push(piece);
-    else runs.push([piece]);
+/**
+ * The bucket a calendar period falls in. Buckets follow the same calendar boundaries except the
+ * first, which may start inside a period: a period that starts before it belongs to it.
+ */
+function bucketIndexOf(buckets: readonly TimeBucket[], periodMs: number): number {
+  const at = Math.max(periodMs, buckets[0]!.startMs);
+  let low = 0;
+  let high = buckets.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (buckets[mid]!.startMs <= at) low = mid;
+    else high = mid - 1;
   }
-  return runs;
+  return low;
+}
+
+function digest(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,15 +2,16 @@ import { isAbsolute, resolve } from 'node:path';
 
 /**
  * Where the store lives, as parsed from `STORE_URL`. A discriminated union so that a new backend
- * (e.g. `{ kind: 'redis'; url: string }`) is one more member here, one more case in
- * {@link parseStoreUrl} and one more case in the keyv factory; the compiler then points at
- * every `switch` that has to learn about it.
+ * is one more member here, one more case in {@link parseStoreUrl} and one more case in
+ * `openDatabase`; the compiler then points at every `switch` that has to learn about it.
  */
 export type StoreTarget =
   /** A SQLite file; `path` is absolute (relative URLs are resolved against the working directory). */
   | { kind: 'sqlite'; path: string }
-  /** Process memory: fast, and gone when the process ends. For tests and local experiments. */
-  | { kind: 'memory' };
+  /** Process memory (an in-memory SQLite database): gone when the process ends. For tests and local experiments. */
+  | { kind: 'memory' }
+  /** A PostgreSQL database (`postgres://` or `postgresql://`), shared by every replica. */
+  | { kind: 'postgres'; url: string };
 
 /** A `STORE_URL` that cannot be used; the message says what is wrong and what is accepted. */
 export class StoreUrlError extends Error {
@@ -30,7 +31,9 @@ function redactUserInfo(url: string): string {
   return url.replace(/^(\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/@]*@/, '$1***@');
 }
 
-const SUPPORTED_FORMS = '"sqlite://<path>" (e.g. sqlite://./data/gateway.sqlite or sqlite:///var/lib/gateway.sqlite) or "memory://"';
+const SUPPORTED_FORMS =
+  '"sqlite://<path>" (e.g. sqlite://./data/gateway.sqlite or sqlite:///var/lib/gateway.sqlite), ' +
+  '"postgres://user@host:5432/db" (or postgresql://) or "memory://"';
 
 /** `scheme://rest`; the scheme grammar is RFC 3986's. */
 const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s;
@@ -41,6 +44,7 @@ const URL_SHAPE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s;
  * people mean by a relative file path.
  *
  * - `sqlite://./data/gateway.sqlite` (relative to `cwd`), `sqlite:///var/lib/gateway.sqlite` (absolute)
+ * - `postgres://user:password@host:5432/database` (or `postgresql://`), passed to the driver as given
  * - `memory://`
  *
  * @param url the raw value; surrounding whitespace is ignored
@@ -62,6 +66,10 @@ export function parseStoreUrl(url: string, cwd: string = process.cwd()): StoreTa
     case 'memory':
       if (rest !== '') throw new StoreUrlError(url, 'memory:// takes no path');
       return { kind: 'memory' };
+    case 'postgres':
+    case 'postgresql':
+      if (rest === '' || rest.startsWith('/')) throw new StoreUrlError(url, 'the PostgreSQL host is missing');
+      return { kind: 'postgres', url: trimmed };
     default:
       throw new StoreUrlError(url, `unsupported scheme "${scheme}"`);
   }

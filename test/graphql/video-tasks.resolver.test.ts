@@ -16,7 +16,8 @@ const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 describe('videoTasks over HTTP', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness();
+    // The seeded unfinished tasks hold slots (the store counts them): room for one more submission.
+    h = await startHarness({ env: { MAX_ACTIVE_TASKS_PER_CLIENT: '100' } });
     const tasks = h.gateway.store.tasks;
     for (let i = 0; i < 45; i += 1) {
       const task = submittedTask({ id: `vt_seed_${String(i).padStart(2, '0')}`, clientId: i % 3 === 0 ? 'bob' : 'alice', createdAtMs: T0 + i * 60_000, mode: i % 2 ? GenerationMode.FIRST_FRAME : GenerationMode.TEXT_TO_VIDEO });

@@ -138,6 +138,18 @@ describe('generateVideo over HTTP against the simulator', () => {
   });
 
   describe('upstream failures at create', () => {
+    // Their own gateway: five transient failures in a row open its circuit, which must not leak
+    // into the tests after them.
+    let outer: Harness;
+    beforeAll(async () => {
+      outer = h;
+      h = await startHarness();
+    });
+    afterAll(async () => {
+      await h.stop();
+      h = outer;
+    });
+
     it('4xx with a documented code -> UpstreamError, not retryable, with the upstream code', async () => {
       h.simulator.faults.add({ route: 'create', status: 400, errorCode: '003004003' });
       const creates = h.simulator.stats().creates;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { Keyv } from 'keyv';
 import { GenerationMode, VideoModel } from '../../src/domain/generation-mode';
 import { ServiceTier, VideoResolution } from '../../src/domain/generation-options';
 import { VideoTaskStatus } from '../../src/domain/task-status';
@@ -6,10 +6,8 @@ import { UsageDimension } from '../../src/domain/usage-dimension';
 import { UsageGranularity } from '../../src/domain/usage-granularity';
 import { ForbiddenQueryError, InvalidQueryError } from '../../src/services/query-errors';
 import { UsageReportService, type UsageReport, type UsageReportQuery, type UsageViewer } from '../../src/services/usage-report-service';
-import { openKeyvStores } from '../../src/store/keyv-factory';
-import { createIndexedRepositories, INDEXED_STORE_NAMESPACES, openIndexedStore, type IndexedRepositories, type IndexedStoreKeyvs } from '../../src/store/open-indexed-store';
-import { PERIOD_SETTLE_MS } from '../../src/store/usage-cell-cache';
-import { useTempDir } from '../store/temp-dir';
+import type { GatewayStore } from '../../src/store/open-store';
+import { describeEachEngine, type TestStore, type TestStores } from '../support/test-stores';
 import { observe, observeRunning, submittedTask, usageOf, workload, type Outcome, type WorkloadTask } from '../support/usage-fixtures';
 
 const DAY = 86_400_000;
@@ -178,35 +176,28 @@ function expectReport(report: UsageReport, oracle: ReturnType<typeof expected>):
 
 // ---------------------------------------------------------------------------------------------
 
-/** A controllable clock. */
-function clock(startMs: number) {
-  let now = startMs;
-  return { now: () => now, set: (ms: number) => (now = ms) };
-}
-
 interface Setup {
-  keyv: IndexedStoreKeyvs;
-  repos: IndexedRepositories;
+  opened: TestStore;
+  store: GatewayStore;
   service: UsageReportService;
-  time: ReturnType<typeof clock>;
-  /** A new process on the same data: new repositories (start-up repair included) and service. */
+  /** A restart: close, then openStore again on the same data (memory: a new service on the same store). */
   restart(): Promise<void>;
 }
 
-async function setUp(nowMs: number, maxBuckets = 1000): Promise<Setup> {
-  const stores = await openKeyvStores({ kind: 'memory' }, INDEXED_STORE_NAMESPACES);
-  const time = clock(nowMs);
-  const build = async () => {
-    const repos = await createIndexedRepositories(stores.keyv, { historyChunkSize: 16, now: time.now });
-    const service = new UsageReportService({ history: repos.history, records: repos.usageRecords, cells: repos.usageCells, tasks: repos.tasks, maxBuckets, now: time.now });
-    return { repos, service };
-  };
+const serviceOf = (store: GatewayStore, maxBuckets: number) => new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets });
+
+async function setUp(stores: TestStores, maxBuckets = 1000): Promise<Setup> {
+  const opened = await stores.open();
   const setup: Setup = {
-    keyv: stores.keyv,
-    time,
-    ...(await build()),
+    opened,
+    store: opened.store,
+    service: serviceOf(opened.store, maxBuckets),
     async restart() {
-      Object.assign(setup, await build());
+      if (opened.openAgain) {
+        await setup.store.close();
+        setup.store = await opened.openAgain();
+      }
+      setup.service = serviceOf(setup.store, maxBuckets);
     },
   };
   return setup;
@@ -239,23 +230,28 @@ async function checkAll(setup: Setup, tasks: readonly WorkloadTask[], finished: 
 async function finish(setup: Setup, tasks: readonly WorkloadTask[], finished: Map<string, Outcome>, times = 3): Promise<void> {
   for (const task of tasks) {
     if (!task.outcome) continue;
-    await setup.repos.tasks.update(task.spec.id, observeRunning(T0 + 3 * DAY));
+    await setup.store.tasks.update(task.spec.id, observeRunning(T0 + 3 * DAY));
     for (let i = 0; i < times; i += 1) {
       const outcome: Outcome = i === 0 ? task.outcome : i % 2 ? { status: VideoTaskStatus.FAILED } : { status: VideoTaskStatus.SUCCEEDED, costUsd: '1000' };
-      await setup.repos.tasks.update(task.spec.id, observe(outcome, T0 + 3 * DAY + i));
+      await setup.store.tasks.update(task.spec.id, observe(outcome, T0 + 3 * DAY + i));
     }
     finished.set(task.spec.id, task.outcome);
   }
 }
 
-describe('UsageReportService', () => {
-  const tasks = workload(11, 600, { clients: CLIENTS, startMs: T0, spanMs: 3 * DAY, unfinishedShare: 0.1 });
+/** A task of alice created at `createdAtMs`, already finished with `costUsd`. */
+const succeededTask = (id: string, createdAtMs: number, costUsd: string) =>
+  observe({ status: VideoTaskStatus.SUCCEEDED, costUsd }, createdAtMs + 1)(submittedTask({ id, clientId: 'alice', createdAtMs }))!;
 
+const tasks = workload(11, 600, { clients: CLIENTS, startMs: T0, spanMs: 3 * DAY, unfinishedShare: 0.1 });
+
+describeEachEngine('UsageReportService', (stores) => {
   it('matches an independent sum for every bucket and grouping; restarts and duplicate end observations in the middle change nothing', async () => {
-    const setup = await setUp(T0 + 4 * DAY);
-    for (const task of tasks) await setup.repos.tasks.insert(submittedTask(task.spec));
+    const setup = await setUp(stores);
+    // Submitted in one bulk insert (the import path; the same rows as 600 inserts, in one transaction).
+    expect(await setup.store.tasks.insertMany(tasks.map((task) => submittedTask(task.spec)))).toBe(600);
     const finished = new Map<string, Outcome>();
-    // Nothing finished yet: every task counts as submitted; the cells cached now list them all as pending.
+    // Nothing finished yet: every task counts as submitted; the reports cached now list them all as pending.
     await checkAll(setup, tasks, finished);
 
     await finish(setup, tasks.slice(0, 300), finished);
@@ -270,68 +266,95 @@ describe('UsageReportService', () => {
     await checkAll(setup, tasks, finished);
 
     // The cache changes nothing: the same reports computed from scratch.
-    await setup.repos.usageCells.clear();
+    await setup.store.caches.usageReports.clear();
     await checkAll(setup, tasks, finished);
   });
 
   it('sums 200 tasks of "0.1" to exactly "20"', async () => {
-    const setup = await setUp(T0 + DAY);
-    for (let i = 0; i < 200; i += 1) {
-      await setup.repos.tasks.insert(observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + i + 1)(submittedTask({ id: `vt_${i}`, clientId: 'alice', createdAtMs: T0 + i }))!);
-    }
+    const setup = await setUp(stores);
+    for (let i = 0; i < 200; i += 1) await setup.store.tasks.insert(succeededTask(`vt_${i}`, T0 + i, '0.1'));
     const report = await setup.service.report(viewerOf('alice'), { from: new Date(T0), to: new Date(T0 + DAY), granularity: UsageGranularity.TOTAL });
     expect(report.totals).toMatchObject({ tasks: 200, succeeded: 200, costUsd: '20' });
     expect(report.buckets).toHaveLength(1);
   });
 
-  it('serves final, finished periods from the cache without reading the history', async () => {
-    const setup = await setUp(T0 + 4 * DAY);
-    for (const task of tasks) await setup.repos.tasks.insert(submittedTask(task.spec));
-    await finish(setup, tasks, new Map(), 1);
+  it('answers a second identical report from the cache, without the grouped query', async () => {
+    const setup = await setUp(stores);
+    await setup.store.tasks.insertMany(tasks.slice(0, 100).map((task) => submittedTask(task.spec)));
+    await finish(setup, tasks.slice(0, 100), new Map(), 1);
     const query = { from: new Date(T0), to: new Date(T0 + 3 * DAY), granularity: UsageGranularity.DAY, groupBy: [UsageDimension.MODEL] };
-    const between = jest.spyOn(setup.repos.history, 'between');
+    const sums = jest.spyOn(setup.store.usage, 'sums');
     const first = await setup.service.report(viewerOf('alice'), query);
-    expect(between).toHaveBeenCalled();
-    between.mockClear();
+    expect(sums).toHaveBeenCalledTimes(1);
     expect(await setup.service.report(viewerOf('alice'), query)).toEqual(first);
-    expect(between).not.toHaveBeenCalled();
+    expect(sums).toHaveBeenCalledTimes(1);
+    // Another viewer or query is another report.
+    await setup.service.report(viewerOf('bob'), query);
+    expect(sums).toHaveBeenCalledTimes(2);
   });
 
-  it('keeps the current period live: new tasks and finishes show at once, cached only once final', async () => {
-    const now = T0 + 10 * 3_600_000 + 30 * 60_000; // 10:30
-    const setup = await setUp(now);
+  it('never serves a stale report: a task of a reported day submitted or finished shows in the next report', async () => {
+    const setup = await setUp(stores);
+    const sums = jest.spyOn(setup.store.usage, 'sums');
     const query = { from: new Date(T0), to: new Date(T0 + DAY), granularity: UsageGranularity.HOUR };
-    await setup.repos.tasks.insert(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: now - 60_000 }));
-    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 1, succeeded: 0, costUsd: '0' });
-    await setup.repos.tasks.insert(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: now - 30_000 }));
-    await setup.repos.tasks.update('vt_1', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.0375' }, now));
-    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, succeeded: 1, costUsd: '0.0375' });
-    // Hours later, the 10:00 hour is final and cached; vt_2 finishing later still counts, once.
-    setup.time.set(now + 5 * 3_600_000);
-    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, succeeded: 1 });
-    await setup.repos.tasks.update('vt_2', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1.23456789' }, now + 5 * 3_600_000));
-    for (let i = 0; i < 2; i += 1) {
-      expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, succeeded: 2, costUsd: '1.27206789' });
-    }
+    const totals = async () => (await setup.service.report(viewerOf('alice'), query)).totals;
+    await setup.store.tasks.insert(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 + 10 * 3_600_000 }));
+    expect(await totals()).toMatchObject({ tasks: 1, succeeded: 0, costUsd: '0' });
+    expect(await totals()).toMatchObject({ tasks: 1 });
+    expect(sums).toHaveBeenCalledTimes(1);
+
+    await setup.store.tasks.insert(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 + 10 * 3_600_000 + 1 }));
+    expect(await totals()).toMatchObject({ tasks: 2, succeeded: 0 });
+    await setup.store.tasks.update('vt_1', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.0375' }, T0 + 11 * 3_600_000));
+    expect(await totals()).toMatchObject({ tasks: 2, succeeded: 1, costUsd: '0.0375' });
+    await setup.store.tasks.update('vt_2', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1.23456789' }, T0 + 2 * DAY));
+    expect(await totals()).toMatchObject({ tasks: 2, succeeded: 2, costUsd: '1.27206789' });
+    expect(sums).toHaveBeenCalledTimes(4);
+
+    // A write to another day leaves the cached report of this one in place.
+    await setup.store.tasks.insert(succeededTask('vt_other_day', T0 + DAY + 5, '7'));
+    expect(await totals()).toMatchObject({ tasks: 2, costUsd: '1.27206789' });
+    expect(sums).toHaveBeenCalledTimes(4);
   });
 
-  it('counts a task stored late into an already cached period (an import)', async () => {
-    const setup = await setUp(T0 + 2 * DAY);
+  it('counts tasks stored late into an already cached day (an import, one by one or in bulk)', async () => {
+    const setup = await setUp(stores);
     const query = { from: new Date(T0), to: new Date(T0 + DAY), granularity: UsageGranularity.DAY };
-    await setup.repos.tasks.insert(observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 2)(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 + 1 }))!);
+    await setup.store.tasks.insert(succeededTask('vt_1', T0 + 1, '0.1'));
     expect((await setup.service.report(viewerOf('alice'), query)).totals.costUsd).toBe('0.1');
-    await setup.repos.tasks.insert(observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.2' }, T0 + 2)(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 + 3600_000 }))!);
+    await setup.store.tasks.insert(succeededTask('vt_2', T0 + 3_600_000, '0.2'));
     expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, costUsd: '0.3' });
+    expect(await setup.store.tasks.insertMany([succeededTask('vt_3', T0 + 7_200_000, '0.000001'), succeededTask('vt_1', T0 + 1, '0.1')])).toBe(1);
+    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 3, costUsd: '0.300001' });
   });
+
+  if (stores.persistent) {
+    it('never serves a stale report when the write comes from another store instance on the same data (a second replica)', async () => {
+      const setup = await setUp(stores);
+      const other = await setup.opened.openAgain!();
+      const query = { from: new Date(T0), to: new Date(T0 + DAY), granularity: UsageGranularity.DAY };
+      const totals = async () => (await setup.service.report(viewerOf('alice'), query)).totals;
+      await setup.store.tasks.insert(succeededTask('vt_1', T0 + 1, '0.1'));
+      expect(await totals()).toMatchObject({ tasks: 1, costUsd: '0.1' });
+      expect(await totals()).toMatchObject({ tasks: 1, costUsd: '0.1' }); // cached now
+
+      await other.tasks.insert(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 + 2 }));
+      expect(await totals()).toMatchObject({ tasks: 2, succeeded: 1, costUsd: '0.1' });
+      await other.tasks.update('vt_2', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.2' }, T0 + 3));
+      expect(await totals()).toMatchObject({ tasks: 2, succeeded: 2, costUsd: '0.3' });
+      // And the other replica's own report agrees.
+      expect((await serviceOf(other, 1000).report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, costUsd: '0.3' });
+    });
+  }
 
   it('leaves out empty buckets, keeps time order, and reports nothing for a client without tasks', async () => {
-    const setup = await setUp(T0 + 10 * DAY);
+    const setup = await setUp(stores);
     for (const [id, day] of [
       ['vt_1', 0],
       ['vt_2', 3],
       ['vt_3', 3],
     ] as const) {
-      await setup.repos.tasks.insert(submittedTask({ id, clientId: 'alice', createdAtMs: T0 + day * DAY + 5 }));
+      await setup.store.tasks.insert(submittedTask({ id, clientId: 'alice', createdAtMs: T0 + day * DAY + 5 }));
     }
     const report = await setup.service.report(viewerOf('alice'), { from: new Date(T0), to: new Date(T0 + 7 * DAY) });
     expect(report.granularity).toBe(UsageGranularity.DAY);
@@ -345,7 +368,7 @@ describe('UsageReportService', () => {
   });
 
   it('lets only admins choose a client or group by CLIENT', async () => {
-    const setup = await setUp(T0 + DAY);
+    const setup = await setUp(stores);
     const range = { from: new Date(T0), to: new Date(T0 + DAY) };
     await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'bob' })).rejects.toBeInstanceOf(ForbiddenQueryError);
     await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'alice' })).rejects.toBeInstanceOf(ForbiddenQueryError);
@@ -354,7 +377,7 @@ describe('UsageReportService', () => {
   });
 
   it('refuses inverted ranges and more buckets than configured, with the argument at fault', async () => {
-    const setup = await setUp(T0 + DAY, 48);
+    const setup = await setUp(stores, 48);
     const refusal = async (query: UsageReportQuery) => {
       const error = await setup.service.report(ADMIN, query).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(InvalidQueryError);
@@ -367,52 +390,8 @@ describe('UsageReportService', () => {
     // TOTAL is one bucket however long the range; the years without tasks cost nothing.
     await expect(setup.service.report(ADMIN, { from: new Date(0), to: new Date('9999-01-01T00:00:00Z'), granularity: UsageGranularity.TOTAL })).resolves.toBeDefined();
   });
-
-  describe('on SQLite', () => {
-    const tempDir = useTempDir('gateway-usage-report-');
-
-    it('gives the same figures after closing and reopening the store in the middle of the work', async () => {
-      const path = join(tempDir(), 'usage.sqlite');
-      const subset = tasks.slice(0, 150);
-      const finished = new Map<string, Outcome>();
-      const now = () => T0 + 4 * DAY;
-      const open = async () => {
-        const store = await openIndexedStore(`sqlite://${path}`, { now, historyChunkSize: 16 });
-        const service = new UsageReportService({ history: store.history, records: store.usageRecords, cells: store.usageCells, tasks: store.tasks, maxBuckets: 1000, now });
-        return { store, service };
-      };
-      const query = { ...QUERIES[0]!, groupBy: [UsageDimension.CLIENT, UsageDimension.RESOLUTION] };
-      const check = async (service: UsageReportService) => expectReport(await service.report(ADMIN, query), expected(subset, finished, { ...query, clients: CLIENTS }));
-
-      let { store, service } = await open();
-      for (const task of subset) await store.tasks.insert(submittedTask(task.spec));
-      await check(service);
-      for (const task of subset.slice(0, 70)) {
-        if (!task.outcome) continue;
-        await store.tasks.update(task.spec.id, observe(task.outcome, T0 + 3 * DAY));
-        finished.set(task.spec.id, task.outcome);
-      }
-      await check(service);
-      await store.close();
-
-      ({ store, service } = await open());
-      try {
-        await check(service);
-        for (const task of subset) {
-          if (!task.outcome) continue;
-          await store.tasks.update(task.spec.id, observe(task.outcome, T0 + 3 * DAY));
-          await store.tasks.update(task.spec.id, observe({ status: VideoTaskStatus.EXPIRED }, T0 + 3 * DAY + 1));
-          finished.set(task.spec.id, task.outcome);
-        }
-        await check(service);
-      } finally {
-        await store.close();
-      }
-    });
-  });
 });
 
-// Settle margin sanity: the tests above rely on periods a day old being final.
-test('periods are final a few minutes after they end', () => {
-  expect(PERIOD_SETTLE_MS).toBeLessThan(3_600_000);
+test('refuses a non-positive bucket limit', () => {
+  expect(() => new UsageReportService({ usage: { sums: jest.fn(), versionsOf: jest.fn() }, cache: new Keyv<string>(), maxBuckets: 0 })).toThrow(RangeError);
 });

@@ -1,12 +1,9 @@
 import { openStore } from '../../src/store/open-store';
+import { useTestStores } from '../support/test-stores';
 import { sampleTask } from './fixtures/sample-task';
-import { describeTaskRepositoryContract } from './task-repository.contract';
+import { describeStoreContracts } from './store-contracts';
 
-// memory:// does not persist, so it offers no `reopen`.
-describeTaskRepositoryContract('memory://', async () => {
-  const store = await openStore('memory://');
-  return { repo: store.tasks, close: () => store.close() };
-});
+describeStoreContracts(useTestStores('memory'));
 
 describe('memory store', () => {
   it('keeps separate data per openStore call (nothing is shared through module state)', async () => {

@@ -1,9 +1,11 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VideoTaskStatus } from '../../src/domain/task-status';
+import { DatabaseOpenError } from '../../src/store/open-database';
 import { openStore } from '../../src/store/open-store';
 import type { StoreLogger } from '../../src/store/store-logger';
 import { StoreUrlError } from '../../src/store/store-url';
+import { createTestDatabase, type TestDatabase } from '../support/postgres';
 import { sampleTask } from './fixtures/sample-task';
 import { rawQuery } from './raw-query';
 import { useTempDir } from './temp-dir';
@@ -19,7 +21,49 @@ function recordingLogger(): StoreLogger & { lines: Array<{ level: string; obj: u
 describe('openStore', () => {
   it('rejects a malformed or unsupported STORE_URL with StoreUrlError', async () => {
     await expect(openStore('redis://localhost')).rejects.toBeInstanceOf(StoreUrlError);
+    await expect(openStore('mysql://user:s3cret@db/gateway')).rejects.toThrow(/unsupported scheme "mysql"/);
     await expect(openStore('gateway.sqlite')).rejects.toThrow(/invalid STORE_URL/);
+  });
+
+  it('fails on an unreachable PostgreSQL with DatabaseOpenError naming the store, without the password', async () => {
+    const error = await openStore('postgres://gateway:s3cret@127.0.0.1:1/gateway').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    const message = (error as DatabaseOpenError).message;
+    expect(message).toContain('cannot reach the PostgreSQL store at postgres://gateway:***@127.0.0.1:1/gateway');
+    expect(message).toMatch(/ECONNREFUSED/);
+    expect(message).not.toContain('s3cret');
+  });
+
+  it('fails on a PostgreSQL database that does not exist with DatabaseOpenError', async () => {
+    const error = await openStore('postgresql://postgres@127.0.0.1:5432/gw_test_no_such_database').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseOpenError);
+    expect((error as Error).message).toMatch(/PostgreSQL store at postgresql:\/\/postgres@127\.0\.0\.1:5432\/gw_test_no_such_database: .*does not exist/);
+  });
+
+  describe('on a fresh PostgreSQL database', () => {
+    let database: TestDatabase | undefined;
+    afterAll(async () => {
+      await database?.drop();
+    });
+
+    it('lets two replicas start at once: both migrate safely and share the data', async () => {
+      database = await createTestDatabase();
+      const [a, b] = await Promise.all([openStore(database.url), openStore(database.url)]);
+      try {
+        await Promise.all([a.ping(), b.ping()]);
+        expect(a.engine).toBe('postgres');
+        expect(a.replicaId).not.toBe(b.replicaId);
+        const task = sampleTask();
+        await a.tasks.insert(task);
+        expect(await b.tasks.get(task.id)).toEqual(task);
+        // Each migration ran once.
+        const migrations = await a.postgresPool!.query<{ name: string }>('SELECT name FROM kysely_migration');
+        expect(migrations.rows.map((row) => row.name)).toEqual(['001-initial']);
+      } finally {
+        await Promise.all([a.close(), b.close()]);
+      }
+      await expect(a.ping()).rejects.toThrow(/closed/);
+    });
   });
 
   it.each(['memory://', 'sqlite'] as const)('%s: ping answers while open and throws once closed; close is idempotent', async (kind) => {
@@ -37,7 +81,7 @@ describe('openStore', () => {
     expect(existsSync(join(tempDir(), 'nested/deeper/gateway.sqlite'))).toBe(true);
   });
 
-  it('puts the SQLite file in WAL mode, one table per namespace, values as plain JSON', async () => {
+  it('puts the SQLite file in WAL mode, a row per task with the task as plain JSON', async () => {
     const path = join(tempDir(), 'layout.sqlite');
     const logger = recordingLogger();
     const store = await openStore(`sqlite://${path}`, { logger });
@@ -46,12 +90,11 @@ describe('openStore', () => {
 
     // Seen from another connection while the store is open (WAL: readers are not blocked).
     expect(await rawQuery(path, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
-    const tasks = await rawQuery(path, 'SELECT key, value FROM keyv_tasks');
-    expect(tasks.map((r) => r.key)).toEqual([`tasks:${task.id}`]);
-    expect(JSON.parse(String(tasks[0]?.value))).toEqual({ value: task });
-    expect(await rawQuery(path, 'SELECT key FROM keyv_active_tasks')).toEqual([{ key: `active_tasks:${task.id}` }]);
+    const rows = await rawQuery(path, 'SELECT id, client_id, status, finished, revision, data FROM tasks');
+    expect(rows).toEqual([{ id: task.id, client_id: 'alice', status: 'RUNNING', finished: 0, revision: 1, data: expect.any(String) }]);
+    expect(JSON.parse(String(rows[0]?.data))).toEqual(task);
 
-    expect(logger.lines).toContainEqual({ level: 'info', obj: { store: 'sqlite', path, journalMode: 'wal' }, msg: 'store opened' });
+    expect(logger.lines).toContainEqual({ level: 'info', obj: { store: 'sqlite', path }, msg: 'store opened' });
     await store.close();
   });
 

@@ -2,13 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { VideoTaskStatus } from '../../src/domain/task-status';
+import { isTerminal, VideoTaskStatus } from '../../src/domain/task-status';
+import { UsageGranularity } from '../../src/domain/usage-granularity';
+import { TaskHistoryService } from '../../src/services/task-history-service';
+import { UsageReportService } from '../../src/services/usage-report-service';
 import { openStore } from '../../src/store/open-store';
 import { useTempDir } from './temp-dir';
 
 const tempDir = useTempDir('gateway-sqlite-durability-');
 const WRITER = join(__dirname, 'fixtures', 'sqlite-writer.js');
-const DEADLINE_MS = 10_000;
+const DEADLINE_MS = 20_000;
+const TASKS = 120;
+
+/** A decimal amount in pico-dollars, for an independent exact sum. */
+const pico = (amount: string): bigint => {
+  const [whole, fraction = ''] = amount.split('.');
+  return BigInt(whole! + fraction.padEnd(12, '0'));
+};
 
 /**
  * Collects the child's stdout lines and resolves `until(predicate)` as soon as the lines seen
@@ -89,6 +99,61 @@ describe('SQLite store durability', () => {
       expect((await store.tasks.listActive()).sort()).toEqual(ids.filter((_, i) => i % 2 === 1).sort());
       // And the file takes new writes after recovery.
       expect((await store.tasks.update(ids[1]!, (t) => ({ ...t, prompt: 'after crash' })))?.revision).toBe(tasks[1]!.revision + 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('counts every finished task once in usage after a kill in the middle of completions, and lists every task once', async () => {
+    const path = join(tempDir(), 'completions.sqlite');
+    child = spawn(process.execPath, [WRITER, path, String(TASKS), 'completions'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exit = new Promise<NodeJS.Signals | null>((resolve) => child!.on('exit', (_code, signal) => resolve(signal)));
+    const output = watchLines(child);
+    const finishedCount = (lines: string[]) => Math.max(0, ...lines.filter((l) => l.startsWith('finished ')).map((l) => Number(l.slice(9))));
+    await output.until((lines) => finishedCount(lines) >= 40, '40 finished tasks');
+    child.kill('SIGKILL');
+    expect(await exit).toBe('SIGKILL');
+
+    const store = await openStore(`sqlite://${path}`);
+    try {
+      const ids = Array.from({ length: TASKS }, (_, i) => `vt_5_${String(i).padStart(6, '0')}`);
+      const tasks = (await store.tasks.getMany(ids)).map((task, i) => {
+        if (!task) throw new Error(`task ${ids[i]} is missing`);
+        return task;
+      });
+      const finished = tasks.filter((t) => isTerminal(t.status));
+      expect(finished.length).toBeGreaterThanOrEqual(40);
+      expect((await store.tasks.listActive()).sort()).toEqual(tasks.filter((t) => !isTerminal(t.status)).map((t) => t.id));
+
+      // The report adds up to the stored tasks, each finished one once, money exact.
+      const reports = new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets: 1000 });
+      const report = await reports.report({ clientId: 'ops', admin: true }, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z'), granularity: UsageGranularity.TOTAL });
+      const count = (status: VideoTaskStatus) => finished.filter((t) => t.status === status).length;
+      expect(report.totals).toMatchObject({
+        tasks: TASKS,
+        succeeded: count(VideoTaskStatus.SUCCEEDED),
+        failed: count(VideoTaskStatus.FAILED),
+        expired: count(VideoTaskStatus.EXPIRED),
+        totalTokens: finished.reduce((sum, t) => sum + (t.usage?.totalTokens ?? 0), 0),
+        generatedVideos: finished.reduce((sum, t) => sum + (t.usage?.generatedVideos ?? 0), 0),
+      });
+      expect(pico(report.totals.costUsd)).toBe(finished.reduce((sum, t) => sum + pico(t.usage?.costUsd ?? '0'), 0n));
+
+      // The history lists every task once, with its stored status.
+      const pages = new TaskHistoryService({ history: store.history });
+      for (const clientId of ['alice', 'bob']) {
+        const listed = new Map<string, string>();
+        let after: string | null = null;
+        do {
+          const page = await pages.page(clientId, { first: 7, after });
+          for (const edge of page.edges) {
+            expect(listed.has(edge.node.id)).toBe(false);
+            listed.set(edge.node.id, edge.node.status);
+          }
+          after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+        } while (after);
+        expect(listed).toEqual(new Map(tasks.filter((t) => t.clientId === clientId).map((t) => [t.id, t.status])));
+      }
     } finally {
       await store.close();
     }

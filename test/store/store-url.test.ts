@@ -25,13 +25,23 @@ describe('parseStoreUrl', () => {
   });
 
   it.each([
+    ['postgres://db/gateway', 'postgres://db/gateway'],
+    ['postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require', 'postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require'],
+    ['  POSTGRES://db/gateway\n', 'POSTGRES://db/gateway'],
+  ])('reads %j as the PostgreSQL URL %j, passed to the driver as given', (url, driverUrl) => {
+    expect(parseStoreUrl(url, cwd)).toEqual({ kind: 'postgres', url: driverUrl });
+  });
+
+  it.each([
     ['', /is empty/],
     ['   ', /is empty/],
     ['./data/gateway.sqlite', /no "<scheme>:\/\/" prefix/],
     ['sqlite:./data/gateway.sqlite', /no "<scheme>:\/\/" prefix/],
     ['memory', /no "<scheme>:\/\/" prefix/],
     ['redis://localhost:6379', /unsupported scheme "redis"/],
-    ['postgres://db/gateway', /unsupported scheme "postgres"/],
+    ['postgres://', /PostgreSQL host is missing/],
+    ['postgresql:///gateway', /PostgreSQL host is missing/],
+    ['mysql://db/gateway', /unsupported scheme "mysql"/],
     ['sqlite://', /path is missing/],
     ['sqlite://:memory:', /use memory:\/\//],
     ['sqlite://file:x.sqlite?mode=ro', /query strings/],

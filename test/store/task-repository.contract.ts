@@ -1,39 +1,21 @@
 import { VideoTaskStatus } from '../../src/domain/task-status';
 import type { VideoTask } from '../../src/domain/video-task';
 import { DuplicateTaskError, type TaskRepository } from '../../src/store/task-repository';
+import type { TestStore, TestStores } from '../support/test-stores';
 import { sampleTask } from './fixtures/sample-task';
-
-/** A repository opened for one test, as a backend's test file provides it. */
-export interface OpenedTaskRepository {
-  repo: TaskRepository;
-  /** Releases the backend (the data stays for {@link reopen}). */
-  close(): Promise<void>;
-  /**
-   * Only for persistent backends: opens the same data again (called after `close`).
-   * Its absence is how a backend says it does not persist.
-   */
-  reopen?: () => Promise<OpenedTaskRepository>;
-}
 
 /**
  * The behaviour every {@link TaskRepository} must have. Each test gets a fresh, empty
- * repository from `open`, so assertions on `listActive` can be exact.
+ * store, so assertions on `listActive` can be exact.
  */
-export function describeTaskRepositoryContract(name: string, open: () => Promise<OpenedTaskRepository>): void {
-  describe(`TaskRepository contract: ${name}`, () => {
-    let opened: OpenedTaskRepository;
+export function describeTaskRepositoryContract(stores: TestStores): void {
+  describe(`TaskRepository contract: ${stores.engine}`, () => {
+    let opened: TestStore;
     let repo: TaskRepository;
-    /** Everything opened by a test, closed afterwards even when it fails midway. */
-    const toClose: OpenedTaskRepository[] = [];
 
     beforeEach(async () => {
-      opened = await open();
-      repo = opened.repo;
-      toClose.push(opened);
-    });
-
-    afterEach(async () => {
-      await Promise.all(toClose.splice(0).map((o) => o.close()));
+      opened = await stores.open();
+      repo = opened.store.tasks;
     });
 
     it('returns an inserted task with every field intact, and undefined for unknown ids', async () => {
@@ -201,24 +183,23 @@ export function describeTaskRepositoryContract(name: string, open: () => Promise
       expect(await repo.get(task.id)).toEqual({ ...pristine, prompt: 'v2', revision: 2 });
     });
 
-    it('keeps tasks and the active index across a reopen (persistent backends; others have no reopen)', async () => {
-      const reopen = opened.reopen;
-      if (!reopen) return; // memory-like backends: nothing outlives close, by design.
-      const active = sampleTask({ status: VideoTaskStatus.RUNNING });
-      const finished = sampleTask({ status: VideoTaskStatus.QUEUED });
-      await repo.insert(active);
-      await repo.insert(finished);
-      const finishedStored = await repo.update(finished.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED, finishedAt: '2025-01-01T00:01:00.000Z' }));
-      toClose.splice(toClose.indexOf(opened), 1);
-      await opened.close();
+    // Persistent engines only: nothing of a memory store outlives its close, by design.
+    if (stores.persistent) {
+      it('keeps tasks and the active index across a reopen', async () => {
+        const active = sampleTask({ status: VideoTaskStatus.RUNNING });
+        const finished = sampleTask({ status: VideoTaskStatus.QUEUED });
+        await repo.insert(active);
+        await repo.insert(finished);
+        const finishedStored = await repo.update(finished.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED, finishedAt: '2025-01-01T00:01:00.000Z' }));
+        await opened.store.close();
 
-      const again = await reopen();
-      toClose.push(again);
-      expect(await again.repo.get(active.id)).toEqual(active);
-      expect(await again.repo.get(finished.id)).toEqual(finishedStored);
-      expect(await again.repo.listActive()).toEqual([active.id]);
-      // Revisions continue from the stored value.
-      expect((await again.repo.update(active.id, (t) => ({ ...t, prompt: 'resumed' })))?.revision).toBe(active.revision + 1);
-    });
+        const again = (await opened.openAgain!()).tasks;
+        expect(await again.get(active.id)).toEqual(active);
+        expect(await again.get(finished.id)).toEqual(finishedStored);
+        expect(await again.listActive()).toEqual([active.id]);
+        // Revisions continue from the stored value.
+        expect((await again.update(active.id, (t) => ({ ...t, prompt: 'resumed' })))?.revision).toBe(active.revision + 1);
+      });
+    }
   });
 }

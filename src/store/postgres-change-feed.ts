@@ -1,0 +1,124 @@
+import { sql, type Transaction } from 'kysely';
+import { Client } from 'pg';
+import { z } from 'zod';
+import type { VideoTask } from '../domain/video-task';
+import { ChangeListeners, type TaskChangeAnnouncer, type TaskChangeFeed } from './task-change-feed';
+import { parseTaskData } from './task-rows';
+import type { StoreLogger } from './store-logger';
+import type { Database } from './tables';
+
+/** NOTIFY channels: stored task changes, and refresh requests for whichever replica polls a task. */
+const CHANGES_CHANNEL = 'spark_dance_task_changes';
+const REFRESH_CHANNEL = 'spark_dance_task_refresh';
+/** PostgreSQL caps a NOTIFY payload at 8000 bytes; larger tasks are announced by id and read back. */
+const MAX_INLINE_PAYLOAD_BYTES = 7_500;
+/** Pause before reconnecting a listening connection that broke. */
+const RECONNECT_DELAY_MS = 1_000;
+
+const referencePayload = z.object({ ref: z.string().min(1), revision: z.number().int() });
+
+/** Options of {@link openPostgresChangeFeed}. */
+export interface PostgresChangeFeedOptions {
+  connectionString: string;
+  /** Reads a task whose change was too large to travel in its notification. */
+  readTask: (id: string) => Promise<VideoTask | undefined>;
+  logger: StoreLogger;
+}
+
+/**
+ * The change feed of replicas sharing one PostgreSQL database: every task write NOTIFYs its
+ * new version inside its own transaction, so notifications arrive on commit, in commit order,
+ * on every replica's listening connection (this one's own writes included: every replica sees
+ * one order). A broken listening connection is reopened; changes committed while it was down
+ * are not replayed (subscribers of a task re-read it when they subscribe, and the poller's
+ * reads keep the store itself right).
+ */
+export async function openPostgresChangeFeed(
+  options: PostgresChangeFeedOptions,
+): Promise<{ feed: TaskChangeFeed; announcer: TaskChangeAnnouncer }> {
+  const { logger } = options;
+  const listeners = new ChangeListeners((error) => logger.error({ err: error }, 'task change listener failed'));
+  let client: Client | undefined;
+  let closed = false;
+  let reconnect: NodeJS.Timeout | undefined;
+
+  const onNotification = (message: { channel: string; payload?: string }): void => {
+    if (message.channel === REFRESH_CHANNEL) {
+      if (message.payload) listeners.refresh(message.payload);
+      return;
+    }
+    void decode(message.payload ?? '').then(
+      (task) => task && listeners.deliver(task),
+      (error: unknown) => logger.warn({ err: error }, 'unreadable task change notification'),
+    );
+  };
+
+  const decode = async (payload: string): Promise<VideoTask | undefined> => {
+    let value: unknown;
+    try {
+      value = JSON.parse(payload);
+    } catch {
+      return undefined;
+    }
+    const reference = referencePayload.safeParse(value);
+    if (reference.success) return options.readTask(reference.data.ref);
+    const id = typeof value === 'object' && value !== null && 'id' in value ? String(value.id) : '';
+    return parseTaskData(payload, id);
+  };
+
+  const connect = async (): Promise<void> => {
+    const next = new Client({ connectionString: options.connectionString });
+    next.on('notification', onNotification);
+    next.on('error', (error) => {
+      logger.warn({ err: error }, 'task change feed connection lost; reconnecting');
+      void next.end().catch(() => undefined);
+      if (client === next) client = undefined;
+      scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+    await next.query(`LISTEN ${REFRESH_CHANNEL}`);
+    client = next;
+  };
+
+  const scheduleReconnect = (): void => {
+    if (closed || reconnect) return;
+    reconnect = setTimeout(() => {
+      reconnect = undefined;
+      connect().catch((error: unknown) => {
+        logger.warn({ err: error }, 'task change feed could not reconnect');
+        scheduleReconnect();
+      });
+    }, RECONNECT_DELAY_MS);
+  };
+
+  await connect();
+
+  return {
+    feed: {
+      subscribe: (listener) => listeners.subscribe(listener),
+      onRefreshRequest: (listener) => listeners.onRefreshRequest(listener),
+      async requestRefresh(taskId) {
+        if (!client) throw new Error('task change feed is not connected');
+        await client.query('SELECT pg_notify($1, $2)', [REFRESH_CHANNEL, taskId]);
+      },
+      async close() {
+        closed = true;
+        clearTimeout(reconnect);
+        await client?.end().catch(() => undefined);
+        client = undefined;
+      },
+    },
+    announcer: {
+      async within(trx: Transaction<Database>, task: VideoTask) {
+        const inline = JSON.stringify(task);
+        const payload =
+          Buffer.byteLength(inline) <= MAX_INLINE_PAYLOAD_BYTES
+            ? inline
+            : JSON.stringify({ ref: task.id, revision: task.revision });
+        await sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${payload})`.execute(trx);
+      },
+      after: () => undefined,
+    },
+  };
+}
