@@ -5,6 +5,9 @@ import { buildGatewaySchema } from './graphql/build-schema';
 import { BearerAuthenticator } from './http/authenticator';
 import { startGatewayServer, type RunningGatewayServer } from './http/gateway-server';
 import { createJwtVerifier } from './http/jwt-verifier';
+import { createSimulatorFilesProxy } from './http/simulator-files-proxy';
+import { loadWebAssets } from './http/web-assets';
+import { createWebPages, type WebPagesHandler } from './http/web-pages';
 import { CallbackTokens } from './live/callback-tokens';
 import { createTaskEvents } from './live/task-events';
 import { instrumentUpstream } from './observability/instrumented-upstream';
@@ -31,6 +34,8 @@ import { HttpUpstreamClient } from './upstream/http-upstream-client';
 export interface UpstreamTarget {
   baseUrl: string;
   apiKey: string;
+  /** The embedded simulator's `/files` URL: served at `/simulator-files/` so file URLs survive restarts. */
+  simulatorFilesUrl?: string;
 }
 
 /** What tests may hand the gateway besides its configuration. */
@@ -47,6 +52,15 @@ export interface RunningGateway {
   store: GatewayStore;
   poller: TaskPoller;
   stop(): Promise<void>;
+}
+
+/** GraphiQL (with introspection) and the demo (DEMO_PAGE), from the Vite build in dist/web. */
+function webPagesFor(config: GatewayConfig, logger: Logger): WebPagesHandler | undefined {
+  const on = { graphiql: config.graphql.introspection, demo: config.demoPage };
+  if (!on.graphiql && !on.demo) return undefined;
+  const assets = loadWebAssets();
+  if (!assets) logger.warn('web pages are not built (npm run build:web): GraphiQL and /demo answer 503');
+  return createWebPages({ ...on, assets });
 }
 
 /**
@@ -184,6 +198,10 @@ export async function startGateway(
         metrics,
         metricsToken: config.observability.metricsToken,
         tracing,
+        webPages: webPagesFor(config, logger),
+        simulatorFiles: upstreamTarget.simulatorFilesUrl
+          ? createSimulatorFilesProxy(upstreamTarget.simulatorFilesUrl)
+          : undefined,
       },
       { port: config.port, host: config.host },
     );

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { loadConfig, ConfigError } from './config/config';
+import { loadConfig, ConfigError, type GatewayConfig } from './config/config';
 import { startGateway, type UpstreamTarget } from './gateway';
+import { SIMULATOR_FILES_PREFIX } from './http/simulator-files-proxy';
 import { createLogger } from './logger';
 import { startSimulator } from './simulator';
 import { startupProblem } from './startup-errors';
@@ -36,10 +37,11 @@ async function main(): Promise<void> {
       queueMs: config.simulator.queueMs,
       runMs: config.simulator.runMs,
       logger: logger.child({ component: 'simulator' }),
+      filesBaseUrl: simulatorFilesBaseUrl(config),
     });
-    upstream = { baseUrl: simulator.url, apiKey: simulatorKey };
+    upstream = { baseUrl: simulator.url, apiKey: simulatorKey, simulatorFilesUrl: `${simulator.url}/files` };
     stopSimulator = () => simulator.stop();
-    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, videos are not real');
+    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, every video is the same sample clip');
     if (/^postgres(ql)?:/i.test(config.storeUrl.trim())) {
       // Replicas sharing the database would each talk to a private simulator that knows only its own tasks.
       logger.warn('the embedded simulator is private to this process: run replicas against one upstream (SPARK_DANCE_BASE_URL)');
@@ -69,6 +71,20 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/**
+ * Where browsers fetch the simulator's files: the gateway's own `/simulator-files/` (stable
+ * across restarts, unlike the simulator's random port). Undefined (the simulator's own URL)
+ * when the gateway's address is not known up front (PORT=0 without PUBLIC_BASE_URL).
+ */
+function simulatorFilesBaseUrl(config: GatewayConfig): string | undefined {
+  const prefix = SIMULATOR_FILES_PREFIX.replace(/\/$/, '');
+  if (config.callbacks.publicBaseUrl) return `${config.callbacks.publicBaseUrl}${prefix}`;
+  if (config.port === 0) return undefined;
+  const wildcard = config.host === '0.0.0.0' || config.host === '::';
+  const host = wildcard ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${config.port}${prefix}`;
 }
 
 main().catch((error: unknown) => {

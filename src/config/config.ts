@@ -58,6 +58,8 @@ export interface GatewayConfig {
   /** `usageReport`: the most time buckets one report may span (more is a BAD_USER_INPUT error). */
   usage: { maxReportBuckets: number };
   simulator: { queueMs: number; runMs: number };
+  /** The demo page at `/demo` (DEMO_PAGE; on by default outside production). */
+  demoPage: boolean;
   /** JSON Web Tokens from the product's own auth, besides the static keys; both unset = keys only. */
   jwt: {
     /** HS256 shared secret. */
@@ -196,6 +198,7 @@ const envSchema = z
     MAX_ACTIVE_TASKS_PER_CLIENT: intFrom(20, 1),
     MAX_UPSTREAM_ACTIVE_TASKS: intFrom(100, 1),
     GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+    DEMO_PAGE: z.enum(['true', 'false']).optional(),
     // graphql's getIntrospectionQuery() (what GraphiQL and codegen send) nests fields 15 deep.
     GRAPHQL_MAX_DEPTH: intFrom(15, 2, 1000),
     GRAPHQL_MAX_ALIASES: intFrom(15, 0, 10000),
@@ -324,6 +327,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     usage: { maxReportBuckets: e.USAGE_REPORT_MAX_BUCKETS },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
+    demoPage: e.DEMO_PAGE === undefined ? !production : e.DEMO_PAGE === 'true',
     jwt: { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
     limits: {

@@ -24,9 +24,11 @@ import { operationMetricsPlugin } from './operation-metrics-plugin';
 import { REQUEST_ID_HEADER, requestIdOf } from './request-id';
 import { requestLoggingPlugin } from './request-logging-plugin';
 import { LargeRequestGate } from './large-request-gate';
+import { SIMULATOR_FILES_PREFIX } from './simulator-files-proxy';
 import { findRoute, requestTarget, routeLabel, type Route, type RouteHandler } from './router';
 import { WEBHOOK_PATH_PREFIX, redactWebhookPath } from './spark-dance-webhook';
 import { attachGraphQLWebSocket, type GraphQLWebSocketServer } from './websocket-server';
+import type { WebPagesHandler } from './web-pages';
 
 /** What the HTTP/WebSocket front needs from the rest of the gateway. */
 export interface GatewayServerOptions {
@@ -51,6 +53,10 @@ export interface GatewayServerOptions {
   /** Bearer token `/metrics` asks for, if any. */
   metricsToken: string | undefined;
   tracing: Tracing;
+  /** GraphiQL, the demo and their files, when on (see createWebPages). */
+  webPages?: WebPagesHandler;
+  /** Serves `GET /simulator-files/{name}` when the upstream is the embedded simulator. */
+  simulatorFiles?: (request: IncomingMessage, response: ServerResponse, name: string) => Promise<void>;
 }
 
 /** A listening gateway front; `stop()` drains HTTP and closes every WebSocket. */
@@ -126,6 +132,12 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
       webhook(request, response, path.slice(WEBHOOK_PATH_PREFIX.length));
     routes.push({ path: WEBHOOK_PATH_PREFIX, prefix: true, handle: serveWebhook });
   }
+  const { simulatorFiles } = options;
+  if (simulatorFiles) {
+    const serveFile: RouteHandler = (request, response, { path }) =>
+      simulatorFiles(request, response, path.slice(SIMULATOR_FILES_PREFIX.length));
+    routes.push({ path: SIMULATOR_FILES_PREFIX, prefix: true, methods: ['GET', 'HEAD'], handle: serveFile });
+  }
   httpServer.on('request', (request, response) => {
     const target = requestTarget(request.url);
     const scope: RequestScope = { requestId: requestIdOf(request) };
@@ -135,6 +147,7 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     const loggedPath = redactWebhookPath(target.path);
     trackExchange(request, response, { scope, loggedPath, route: routeLabel(found) }, logger, metrics);
     const serve = async (): Promise<void> => {
+      if (options.webPages?.(request, response, target.path)) return;
       if (found?.cors && cors.handle(request, response)) return;
       if (found) return found.handle(request, response, { ...target, scope });
       sendJson(response, 404, { error: 'not found' });

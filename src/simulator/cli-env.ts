@@ -21,8 +21,9 @@ function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
 
 /**
  * Reads SIMULATOR_HOST (default 127.0.0.1), SIMULATOR_PORT (default 4010),
- * SIMULATOR_QUEUE_MS, SIMULATOR_RUN_MS (defaults of {@link SimulatorOptions}) and
- * SIMULATOR_API_KEY (optional). Throws {@link SimulatorEnvError} on a bad value.
+ * SIMULATOR_QUEUE_MS, SIMULATOR_RUN_MS (defaults of {@link SimulatorOptions}),
+ * SIMULATOR_API_KEY (optional) and SIMULATOR_FILES_BASE_URL (optional: the address browsers
+ * reach its `/files` at, e.g. behind a proxy). Throws {@link SimulatorEnvError} on a bad value.
  */
 export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOptions {
   const host = env['SIMULATOR_HOST']?.trim() || CLI_DEFAULTS.host;
@@ -35,6 +36,13 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
   if (apiKey !== undefined && apiKey !== '') {
     if (apiKey.trim() !== apiKey) throw new SimulatorEnvError('SIMULATOR_API_KEY must not start or end with whitespace');
     options.apiKey = apiKey;
+  }
+  const filesBaseUrl = env['SIMULATOR_FILES_BASE_URL']?.trim();
+  if (filesBaseUrl) {
+    if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(filesBaseUrl)) {
+      throw new SimulatorEnvError(`SIMULATOR_FILES_BASE_URL must be an http(s) URL without query, got ${JSON.stringify(filesBaseUrl)}`);
+    }
+    options.filesBaseUrl = filesBaseUrl;
   }
   return options;
 }

@@ -12,7 +12,8 @@ import type { SimulatorLogger } from './logger';
 import { allowedMethods, matchRoute, type ControlAction, type Route } from './routes';
 import type { StatsRecorder } from './stats';
 import type { CallbackNotifier } from './callbacks';
-import { UnknownTaskError, type TaskBook } from './task-book';
+import { SIM_TASK_ID, UnknownTaskError, type TaskBook } from './task-book';
+import type { SampleMedia } from './sample-media';
 import { renderCreated, renderTask } from './task-view';
 import type { TimerSet } from './timers';
 import { validateCreateBody } from './wire-validation';
@@ -30,14 +31,11 @@ export interface ServerContext {
   /** When set, the API routes require `Authorization: Bearer <apiKey>`. */
   apiKey?: string;
   maxBodyBytes: number;
-  /** The simulator's own base URL, for result file URLs. */
-  baseUrl: () => string;
+  /** Base of result file URLs: the simulator's own URL, or a public base that reaches its `/files`. */
+  filesBaseUrl: () => string;
+  media: SampleMedia;
 }
 
-/** The smallest box an mp4 parser recognises; the "video" is not meant to play. */
-const FAKE_MP4 = Buffer.from('000000186674797069736f6d0000020069736f6d6d703431', 'hex');
-/** A valid 1x1 transparent png. */
-const FAKE_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 /** Control bodies are tiny; the API limit is for base64 images only. */
 const MAX_CONTROL_BODY_BYTES = 1024 * 1024;
 
@@ -111,20 +109,26 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     if (!authorized(req)) return refuseUnauthorized(res);
     const task = ctx.book.get(taskId);
     if (!task) return sendError(res, 404, serviceProblemCode('t2v', 'status_check'), `no task with id ${JSON.stringify(taskId)}`);
-    sendJson(res, 200, renderTask(task, ctx.book.state(task), ctx.baseUrl()));
+    sendJson(res, 200, renderTask(task, ctx.book.state(task), ctx.filesBaseUrl()));
   };
 
   const handleFile = (route: Extract<Route, { kind: 'file' }>, res: ServerResponse, head: boolean): void => {
     const task = ctx.book.get(route.taskId);
-    const exists = task !== undefined && ctx.book.state(task).status === 'completed' && (route.file === 'video' || task.request.returnLastFrame);
+    // A task of an earlier run (the simulator keeps tasks in memory) had the same files: its
+    // URLs stay valid across restarts. A known task has them only once completed.
+    const exists =
+      task === undefined
+        ? SIM_TASK_ID.test(route.taskId)
+        : ctx.book.state(task).status === 'completed' && (route.file === 'video' || task.request.returnLastFrame);
     if (!exists) return sendError(res, 404, SIMULATOR_ONLY_CODES.notFound, 'no such file');
-    const [type, bytes] = route.file === 'video' ? ['video/mp4', FAKE_MP4] : ['image/png', FAKE_PNG];
+    const [type, bytes] = route.file === 'video' ? ['video/mp4', ctx.media.video] : ['image/png', ctx.media.lastFrame];
+    const headers = { 'cache-control': 'public, max-age=86400, immutable' };
     if (head) {
-      res.writeHead(200, { 'content-type': type, 'content-length': bytes.length });
+      res.writeHead(200, { 'content-type': type, 'content-length': bytes.length, ...headers });
       res.end();
       return;
     }
-    sendRaw(res, 200, type, bytes);
+    sendRaw(res, 200, type, bytes, headers);
   };
 
   const readControlJson = async (req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; value: unknown } | { ok: false }> => {

@@ -11,7 +11,8 @@ import type { SimulatorLogger } from './logger';
 import { createRequestListener } from './server';
 import { StatsRecorder, type SimulatorStats } from './stats';
 import { TaskBook, type SimTask } from './task-book';
-import { renderTask } from './task-view';
+import { sampleMedia } from './sample-media';
+import { FILES_PATH, renderTask } from './task-view';
 import { TimerSet } from './timers';
 
 /** How to start a simulator. Every field is optional. */
@@ -36,6 +37,11 @@ export interface SimulatorOptions {
   maxBodyBytes?: number;
   /** pino-like logger; without one the simulator is silent. */
   logger?: SimulatorLogger;
+  /**
+   * Base of the result file URLs it reports (`{filesBaseUrl}/{taskId}.mp4`), for a proxy that
+   * forwards to its `/files` under a stable address. Default: `{url}/files`.
+   */
+  filesBaseUrl?: string;
 }
 
 /** Fault injection on the API routes; see {@link FaultRule} for what a rule does. */
@@ -82,7 +88,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const stats = new StatsRecorder();
   const faults = new FaultQueue();
   const book = new TaskBook({ now, queueMs, runMs, flexFactor });
-  const render = (task: SimTask) => renderTask(task, book.state(task), baseUrl);
+  const filesBaseUrl = (): string => options.filesBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}${FILES_PATH}`;
+  const render = (task: SimTask) => renderTask(task, book.state(task), filesBaseUrl());
   const notifier = new CallbackNotifier({ book, timers, stats, render, timeoutMs: callbackTimeoutMs, ...(logger ? { logger } : {}) });
   const control = createControl({ book, notifier, render });
 
@@ -95,7 +102,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       notifier,
       timers,
       maxBodyBytes,
-      baseUrl: () => baseUrl,
+      filesBaseUrl,
+      media: sampleMedia(),
       ...(logger ? { logger } : {}),
       ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
     }),

@@ -57,6 +57,9 @@ export function defaultFailure(task: SimTask): TaskFailure {
   return { code: serviceProblemCode(task.request.family, 'generation_failed'), error_message: 'Internal generation error (simulated)' };
 }
 
+/** The shape of the ids this simulator gives its tasks (any run of it). */
+export const SIM_TASK_ID = /^sdt-[0-9a-f]{24}$/;
+
 /** In-memory task store with lazily computed statuses. */
 export class TaskBook {
   private readonly tasks = new Map<string, SimTask>();

@@ -10,7 +10,7 @@ import { WIRE_LIMITS, type SimGenerationMode, type SimModel, type SimResolution,
 export interface WireVideoItem {
   type: 'video';
   url: string;
-  /** Bytes of the (fake) video file. */
+  /** Bytes a real encode of this request would have (the sample file served is smaller). */
   size: number;
   jobId: string;
   /** Whole seconds, rounded. */
@@ -58,14 +58,17 @@ export interface WireCreated {
 
 const toSeconds = (ms: number): number => Math.floor(ms / 1000);
 
-/** Path of a task's fake video under the simulator's base URL. */
+/** Where the simulator serves result files. */
+export const FILES_PATH = '/files';
+
+/** Path of a task's video under the files base URL. */
 export function videoPath(taskId: string): string {
-  return `/files/${encodeURIComponent(taskId)}.mp4`;
+  return `/${encodeURIComponent(taskId)}.mp4`;
 }
 
-/** Path of a task's fake last frame under the simulator's base URL. */
+/** Path of a task's last frame under the files base URL. */
 export function lastFramePath(taskId: string): string {
-  return `/files/${encodeURIComponent(taskId)}-last.png`;
+  return `/${encodeURIComponent(taskId)}-last.png`;
 }
 
 /** The answer to a create. */
@@ -74,7 +77,7 @@ export function renderCreated(task: SimTask, state: TaskState): WireCreated {
 }
 
 /** The task as a status read returns it. */
-export function renderTask(task: SimTask, state: TaskState, baseUrl: string): WireTask {
+export function renderTask(task: SimTask, state: TaskState, filesBaseUrl: string): WireTask {
   const r = task.request;
   const frames = frameCount(r);
   const view: Omit<WireTask, 'metadata'> = {
@@ -88,7 +91,7 @@ export function renderTask(task: SimTask, state: TaskState, baseUrl: string): Wi
     const { width, height } = frameSize(r.resolution, r.ratio);
     const video: WireVideoItem = {
       type: 'video',
-      url: baseUrl + videoPath(task.id),
+      url: filesBaseUrl + videoPath(task.id),
       // Roughly the bitrate of a real encode, and stable for a given request.
       size: Math.floor((width * height * frames) / 64),
       jobId: `job-${task.id}`,
@@ -99,7 +102,7 @@ export function renderTask(task: SimTask, state: TaskState, baseUrl: string): Wi
       fps: WIRE_LIMITS.fps,
     };
     const content: Array<WireVideoItem | WireImageItem> = [video];
-    if (r.returnLastFrame) content.push({ type: 'image', url: baseUrl + lastFramePath(task.id) });
+    if (r.returnLastFrame) content.push({ type: 'image', url: filesBaseUrl + lastFramePath(task.id) });
     view.output = [{ content }];
     view.usage = computeUsage(r);
   }

@@ -11,7 +11,14 @@ describe('simulator CLI environment', () => {
     ).toEqual({ host: '0.0.0.0', port: 0, queueMs: 10, runMs: 20, apiKey: 'k' });
   });
 
+  it('reads the public base of its file URLs', () => {
+    const options = simulatorOptionsFromEnv({ SIMULATOR_FILES_BASE_URL: 'http://localhost:4010/files' });
+    expect(options.filesBaseUrl).toBe('http://localhost:4010/files');
+  });
+
   it.each([
+    ['SIMULATOR_FILES_BASE_URL', 'ftp://files.example', /SIMULATOR_FILES_BASE_URL must be an http\(s\) URL/],
+    ['SIMULATOR_FILES_BASE_URL', 'http://x.example/files?a=1', /without query/],
     ['SIMULATOR_PORT', 'abc', /SIMULATOR_PORT must be a whole number/],
     ['SIMULATOR_PORT', '65536', /SIMULATOR_PORT must be from 0 to 65535/],
     ['SIMULATOR_PORT', '1e3', /whole number/],

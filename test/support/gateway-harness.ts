@@ -44,6 +44,8 @@ export interface HarnessOptions {
   callbacks?: boolean;
   env?: Record<string, string>;
   simulator?: SimulatorOptions;
+  /** As `npm start` with the embedded simulator: its files are served (proxied) at the gateway's /simulator-files/. */
+  simulatorFiles?: boolean;
   /** Collects the gateway's log lines (parsed JSON) at LOG_LEVEL (default: silent, nothing). */
   logLines?: Array<Record<string, unknown>>;
   /** Turns tracing on, exporting every span here as it ends. */
@@ -52,9 +54,16 @@ export interface HarnessOptions {
 
 /** Starts a simulator and a gateway configured through the same env variables as production. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const simulator = await startSimulator({ queueMs: 30, runMs: 60, ...options.simulator, apiKey: SIMULATOR_KEY });
+  const port = options.callbacks || options.simulatorFiles ? await freePort() : 0;
+  const filesBaseUrl = options.simulatorFiles ? `http://127.0.0.1:${port}/simulator-files` : undefined;
+  const simulator = await startSimulator({
+    queueMs: 30,
+    runMs: 60,
+    ...options.simulator,
+    apiKey: SIMULATOR_KEY,
+    filesBaseUrl,
+  });
   const dir = options.store === 'sqlite' ? mkdtempSync(join(tmpdir(), 'gateway-test-')) : undefined;
-  const port = options.callbacks ? await freePort() : 0;
   const env = {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
@@ -75,7 +84,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = loadConfig(env);
   const lines = options.logLines;
   const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
-  const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY };
+  const simulatorFilesUrl = filesBaseUrl ? `${simulator.url}/files` : undefined;
+  const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY, simulatorFilesUrl };
   const start = () => startGateway(config, upstream, logger, { spanExporter: options.spanExporter });
   let gateway = await start();
   let gatewayRunning = true;
