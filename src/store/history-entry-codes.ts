@@ -31,6 +31,10 @@ function statusCode(status: VideoTaskStatus): number {
       return 3;
     case VideoTaskStatus.EXPIRED:
       return 4;
+    case VideoTaskStatus.SUBMITTING:
+      return 5;
+    case VideoTaskStatus.OUTCOME_UNKNOWN:
+      return 6;
   }
 }
 
