@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import { isTerminal } from '../domain/task-status';
+import { isTerminal, type UnfinishedStatus } from '../domain/task-status';
 import { sameUsageRecord, usageDimensionsOf, usageRecordOf, type UsageRecord } from '../domain/usage-record';
 import type { VideoTask } from '../domain/video-task';
 import { KeyedMutex } from './keyed-mutex';
@@ -163,6 +163,30 @@ export class IndexedTaskRepository implements TaskRepository {
   /** {@inheritDoc TaskRepository.listActive} */
   listActive(): Promise<string[]> {
     return this.deps.inner.listActive();
+  }
+
+  /** {@inheritDoc TaskRepository.listByStatus} */
+  listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]> {
+    return this.deps.inner.listByStatus(statuses);
+  }
+
+  /**
+   * {@inheritDoc TaskRepository.delete}
+   *
+   * The task goes first, then its history entry and journal entry: a crash in between leaves a
+   * journaled entry without a task, which {@link reconcile} removes.
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.locks.run(id, async () => {
+      const task = await this.deps.inner.get(id);
+      if (!task || !(await this.deps.inner.delete(id))) return false;
+      const key = historyKeyOf(task);
+      await this.deps.history.remove(task.clientId, key);
+      // Reports count entries as submitted tasks: a cell cached with this one is wrong.
+      await this.deps.cells.invalidate(task.clientId, key.createdAtMs);
+      await this.deps.unsettled.remove(id);
+      return true;
+    });
   }
 
   /**

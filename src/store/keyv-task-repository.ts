@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import { isTerminal } from '../domain/task-status';
+import { isTerminal, VideoTaskStatus, type UnfinishedStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import { KeyedMutex } from './keyed-mutex';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
@@ -120,6 +120,31 @@ export class KeyvTaskRepository implements TaskRepository {
     }
     await Promise.all(stale.map((id) => this.dropStaleIndexEntry(id)));
     return active;
+  }
+
+  /** {@inheritDoc TaskRepository.listByStatus} */
+  async listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]> {
+    const wanted = new Set<VideoTaskStatus>(statuses);
+    const ids = await this.listActive();
+    const found: VideoTask[] = [];
+    for (let start = 0; start < ids.length; start += VERIFY_BATCH) {
+      for (const task of await this.tasks.getMany<VideoTask>(ids.slice(start, start + VERIFY_BATCH))) {
+        if (task && wanted.has(task.status)) found.push(task);
+      }
+    }
+    return found;
+  }
+
+  /** {@inheritDoc TaskRepository.delete} The task goes first, then its index entry (a leftover entry is stale, see above). */
+  async delete(id: string): Promise<boolean> {
+    return this.locks.run(id, async () => {
+      const task = await this.tasks.get<VideoTask>(id);
+      if (!task) return false;
+      if (task.status !== VideoTaskStatus.SUBMITTING) throw new Error(`task ${id} is ${task.status}: only a SUBMITTING task may be deleted`);
+      await this.tasks.delete(id);
+      await this.active.delete(id);
+      return true;
+    });
   }
 
   /** Resolves once no insert or update is in progress (the store waits for this before closing). */

@@ -137,6 +137,17 @@ export function describeTaskHistoryContract(name: string, open: (options: { hist
       expect((await walkAll(store, 'alice')).find((e) => e.taskId === 'vt_05')?.status).toBe(VideoTaskStatus.SUCCEEDED);
     });
 
+    it('takes a deleted (never submitted) task out of the history', async () => {
+      const kept = submittedTask({ id: 'vt_kept', clientId: 'alice', createdAtMs: T0 });
+      const refused = { ...submittedTask({ id: 'vt_refused', clientId: 'alice', createdAtMs: T0 + 1000 }), status: VideoTaskStatus.SUBMITTING, upstreamTaskId: null };
+      await store.tasks.insert(kept);
+      await store.tasks.insert(refused);
+      expect((await walkAll(store, 'alice')).map((e) => e.taskId)).toEqual(['vt_refused', 'vt_kept']);
+      expect(await store.tasks.delete('vt_refused')).toBe(true);
+      expect((await walkAll(store, 'alice')).map((e) => e.taskId)).toEqual(['vt_kept']);
+      expect(await store.tasks.listActive()).toEqual(['vt_kept']);
+    });
+
     it('lists clients with a lower bound of their first task', async () => {
       await store.tasks.insert(submittedTask({ id: 'vt_a2', clientId: 'alice', createdAtMs: T0 + 5000 }));
       await store.tasks.insert(submittedTask({ id: 'vt_a1', clientId: 'alice', createdAtMs: T0 + 1000 }));
