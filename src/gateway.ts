@@ -15,6 +15,7 @@ import { GenerationService } from './services/generation-service';
 import { SubmissionLimits } from './services/submission-limits';
 import { TaskQueryService } from './services/task-query-service';
 import { TaskHistoryService } from './services/task-history-service';
+import { UnreconciledCreatesService } from './services/unreconciled-creates-service';
 import { UsageReportService } from './services/usage-report-service';
 import { openIndexedStore, type IndexedGatewayStore } from './store/open-indexed-store';
 import { HttpUpstreamClient } from './upstream/http-upstream-client';
@@ -54,9 +55,11 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     timeoutMs: config.upstream.timeoutMs,
     logger,
   });
+  // Creates a stopped process left in flight may have been billed: OUTCOME_UNKNOWN until a callback adopts them.
+  const unreconciledCreates = new UnreconciledCreatesService({ tasks: store.tasks, logger });
   // Unfinished tasks per client and in total, counted from the store before submissions are taken.
   const slots = new ActiveTaskSlots({ perClient: config.limits.maxActiveTasksPerClient, upstream: config.limits.maxUpstreamActiveTasks });
-  await slots.load(store.tasks).catch(async (error: unknown) => {
+  await unreconciledCreates.recoverInterrupted().then(() => slots.load(store.tasks)).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -93,6 +96,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     upstream,
     idempotency: store.idempotency,
     idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
+    maxPromptChars: config.maxPromptChars,
     admit: (clientId) => limits.admit(clientId),
     watch: (id) => poller.watch(id),
     onCreated: (task) => events.publish(task),
@@ -109,10 +113,21 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     tasks: store.tasks,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports }, events.pubSub);
+  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports, unreconciledCreates }, events.pubSub);
   const webhook = callbacksOn
     ? createSparkDanceWebhookHandler(
-        new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow: (id) => poller.refreshNow(id) }),
+        new UpstreamCallbackService({
+          tokens,
+          tasks: store.tasks,
+          upstream,
+          refreshNow: (id) => poller.refreshNow(id),
+          onAdopted: (task) => {
+            slots.observe(task);
+            events.publish(task);
+            poller.watch(task.id);
+          },
+          logger: logger.child({ component: 'callbacks' }),
+        }),
         logger.child({ component: 'webhook' }),
       )
     : undefined;

@@ -1,4 +1,4 @@
-import { isTerminal } from '../domain/task-status';
+import { isTerminal, isUnconfirmed } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import type { TaskRepository } from '../store/task-repository';
 
@@ -30,10 +30,13 @@ export class ActiveTaskSlots {
 
   constructor(private readonly caps: { perClient: number; upstream: number }) {}
 
-  /** Counts every task the store lists as active (call once, before submissions are taken). */
+  /**
+   * Counts every task the store lists as active (call once, before submissions are taken),
+   * except unconfirmed creates: nothing would ever free their slot (adopted ones run without one).
+   */
   async load(tasks: Pick<TaskRepository, 'listActive'> & { getMany(ids: readonly string[]): Promise<Array<VideoTask | undefined>> }): Promise<void> {
     for (const task of await tasks.getMany(await tasks.listActive())) {
-      if (task && !isTerminal(task.status) && !this.active.has(task.id)) {
+      if (task && !isTerminal(task.status) && !isUnconfirmed(task.status) && !this.active.has(task.id)) {
         this.active.set(task.id, task.clientId);
         this.add(task.clientId, 1);
       }

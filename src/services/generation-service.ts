@@ -3,14 +3,15 @@ import type { Logger } from 'pino';
 import { fingerprintGeneration } from '../domain/generation-fingerprint';
 import type { GenerationRequest, ValidatedGeneration } from '../domain/generation-request';
 import { checkIdempotencyKey, idempotencyKeyReusedIssue } from '../domain/idempotency-key';
-import { VideoTaskStatus } from '../domain/task-status';
+import { confirmCreated, markOutcomeUnknown } from '../domain/apply-snapshot';
+import { isUnconfirmed, VideoTaskStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import { validateGenerationRequest } from '../domain/validation/validate-generation';
 import type { IdempotencyRecord, IdempotencyRepository } from '../store/idempotency-repository';
+import type { SlotReservation } from './active-task-slots';
 import type { TaskRepository } from '../store/task-repository';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
-import type { SlotReservation } from './active-task-slots';
 import { CreateOutcomeUnknownError, InvalidGenerationError } from './generation-errors';
 
 /** A submission the upstream accepted. */
@@ -27,6 +28,8 @@ export interface GenerationServiceDeps {
   idempotency: IdempotencyRepository;
   /** How long an idempotency key keeps naming its submission. */
   idempotencyTtlMs: number;
+  /** `MAX_PROMPT_CHARS` (default 5,000). */
+  maxPromptChars?: number;
   /** Admits a submission past the rate and active-task limits, or throws `SubmissionLimitError`. */
   admit: (clientId: string) => Promise<SlotReservation>;
   /** Told about every new task so it gets followed to its end. */
@@ -93,11 +96,11 @@ export class GenerationService {
   }
 
   private async submitNow(clientId: string, request: GenerationRequest, idempotencyKey: string | undefined): Promise<SubmittedGeneration> {
-    const validation = validateGenerationRequest(request);
+    const validation = validateGenerationRequest(request, { maxPromptChars: this.deps.maxPromptChars });
     const keyIssue = idempotencyKey === undefined ? undefined : checkIdempotencyKey(idempotencyKey);
     if (!validation.ok || keyIssue) throw new InvalidGenerationError([...(validation.ok ? [] : validation.issues), ...(keyIssue ? [keyIssue] : [])]);
     const generation = validation.value;
-    if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId(), undefined);
+    if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId());
 
     const fingerprint = fingerprintGeneration(generation);
     const flightKey = JSON.stringify([clientId, idempotencyKey]);
@@ -121,55 +124,36 @@ export class GenerationService {
     if (existing) {
       if (existing.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
       const task = await this.deps.tasks.get(existing.taskId);
-      if (task) {
-        if (existing.state === 'pending') {
-          // The task is stored; only the record's last write was lost. The replay stands regardless.
-          await this.putRecord({ ...existing, state: 'created' }).catch((error: unknown) => {
-            this.deps.logger.error({ err: error, clientId, taskId: existing.taskId }, 'idempotency record could not be marked created');
-          });
-        }
-        return { task, warnings: generation.warnings, replayed: true };
-      }
-      // No task behind the record, and no flight for it in this process: an earlier attempt
-      // stopped between the write-ahead record and storing its task (a crash, a failed insert).
-      // Its create may have been billed; creating again could bill twice.
-      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an interrupted submission reused: create outcome unknown');
+      // Unconfirmed: a create of another process (which died, or is still waiting) may have been billed.
+      if (task && !isUnconfirmed(task.status)) return this.replay(existing, task, generation);
+      // No task behind the record: only data of an older gateway, which stored tasks after the create.
+      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an unconfirmed submission reused: create outcome unknown');
       throw new CreateOutcomeUnknownError(existing.taskId);
     }
-    const record: IdempotencyRecord = {
-      clientId,
-      key,
-      fingerprint,
-      taskId: this.newTaskId(),
-      state: 'pending',
-      createdAt: new Date(this.now()).toISOString(),
-    };
-    const reservation = await this.deps.admit(clientId);
-    try {
+    const taskId = this.newTaskId();
+    const record: IdempotencyRecord = { clientId, key, fingerprint, taskId, state: 'pending', createdAt: new Date(this.now()).toISOString() };
+    const submitted = await this.create(clientId, generation, taskId, {
       // Write-ahead: the key names the task id before the create can be billed.
-      await this.putRecord(record);
-    } catch (error) {
-      reservation.release();
-      throw error;
-    }
-    let submitted: SubmittedGeneration;
-    try {
-      submitted = await this.create(clientId, generation, record.taskId, reservation);
-    } catch (error) {
-      if (error instanceof UpstreamRequestError) {
-        // Maybe accepted: the record stays, so a repeat of this request cannot create (and bill) again.
-        if (error.outcomeUnknown) throw new CreateOutcomeUnknownError(record.taskId, error.message);
-        // The upstream refused it, or never got it: free the key for a retry.
-        await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
-      }
-      // Any other failure (storing a created task) keeps the record: the outcome is unknown to a retry.
-      throw error;
-    }
-    await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
-      // The task is stored; a later request with this key finds it through the pending record.
-      this.deps.logger.error({ err: error, clientId, taskId: record.taskId }, 'idempotency record could not be marked created');
+      afterInsert: () => this.putRecord(record),
+      // The upstream refused it, or never got it: free the key for a retry.
+      onRefused: () => this.deps.idempotency.delete(clientId, key).catch(() => undefined),
     });
+    await this.markCreated(record);
     return submitted;
+  }
+
+  /** A repeat of a keyed submission whose task exists upstream: the task as it is now. */
+  private async replay(record: IdempotencyRecord, task: VideoTask, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
+    // The task is stored (or was adopted); only the record's last write is missing. The replay stands regardless.
+    if (record.state === 'pending') await this.markCreated(record);
+    return { task, warnings: generation.warnings, replayed: true };
+  }
+
+  private async markCreated(record: IdempotencyRecord): Promise<void> {
+    await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
+      // A later request with this key finds the task through the pending record.
+      this.deps.logger.error({ err: error, clientId: record.clientId, taskId: record.taskId }, 'idempotency record could not be marked created');
+    });
   }
 
   /** Writes a record for what is left of its time to live (counted from the first submission). */
@@ -179,32 +163,67 @@ export class GenerationService {
   }
 
   /**
-   * Creates the task upstream and stores it. `reservation` is the slot admitted for it (keyed
-   * submissions are admitted by the caller, after the replay checks).
+   * Creates the task: a SUBMITTING task is stored first (write-ahead: whatever happens to the
+   * create, our id names it), then the upstream create, then the task is confirmed (QUEUED,
+   * with its upstream id). A create the upstream refused or never got deletes the task; one
+   * that may have been accepted leaves it OUTCOME_UNKNOWN (a callback can still adopt it).
    */
-  private async create(clientId: string, generation: ValidatedGeneration, id: string, reservation: SlotReservation | undefined): Promise<SubmittedGeneration> {
-    const slot = reservation ?? (await this.deps.admit(clientId));
+  private async create(clientId: string, generation: ValidatedGeneration, id: string, keyed?: KeyedHooks): Promise<SubmittedGeneration> {
+    const slot = await this.deps.admit(clientId);
+    const pending = this.pendingTask(clientId, generation, id);
+    try {
+      await this.deps.tasks.insert(pending);
+    } catch (error) {
+      slot.release();
+      throw error;
+    }
+    try {
+      await keyed?.afterInsert();
+    } catch (error) {
+      slot.release();
+      await this.forgetRefused(id);
+      throw error;
+    }
     let created: Awaited<ReturnType<UpstreamApi['createTask']>>;
     try {
       created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
     } catch (error) {
       slot.release();
-      if (error instanceof UpstreamRequestError && error.outcomeUnknown) {
-        // No answer says whether the upstream accepted (and billed) it: keep a trace to reconcile.
-        this.deps.logger.warn({ clientId, taskId: id, code: error.code }, 'create outcome unknown: the upstream may have accepted it');
-      }
+      // Anything but a clear refusal (a bug included) may have been accepted: never forget it.
+      if (!(error instanceof UpstreamRequestError) || error.outcomeUnknown) throw await this.outcomeUnknown(pending, error, keyed !== undefined);
+      await this.forgetRefused(id);
+      await keyed?.onRefused();
       throw error;
     }
+    let task: VideoTask;
+    try {
+      task = await this.confirm(id, created.upstreamTaskId);
+    } catch (error) {
+      // The upstream task exists and may be billed; the SUBMITTING record names it (start-up
+      // marks it OUTCOME_UNKNOWN, a callback adopts it).
+      slot.release();
+      this.deps.logger.error({ err: error, clientId, taskId: id, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
+      throw error;
+    }
+    slot.commit(task.id);
+    this.deps.watch(task.id);
+    this.deps.onCreated?.(task);
+    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
+    return { task, warnings: generation.warnings, replayed: false };
+  }
+
+  /** The write-ahead record of a create about to be sent. */
+  private pendingTask(clientId: string, generation: ValidatedGeneration, id: string): VideoTask {
     const createdAtMs = this.now();
     const createdAt = new Date(createdAtMs).toISOString();
-    const task: VideoTask = {
+    return {
       id,
       clientId,
       revision: 1,
-      upstreamTaskId: created.upstreamTaskId,
+      upstreamTaskId: null,
       model: generation.model,
       mode: generation.mode,
-      status: VideoTaskStatus.QUEUED,
+      status: VideoTaskStatus.SUBMITTING,
       prompt: generation.prompt,
       images: generation.images.map((image) => image.facts),
       options: generation.options,
@@ -216,20 +235,47 @@ export class GenerationService {
       lastFrameUrl: null,
       usage: null,
       error: null,
+      syncedAt: null,
     };
-    try {
-      await this.deps.tasks.insert(task);
-    } catch (error) {
-      // The upstream task exists and may be billed: make it findable by hand. (Its slot is
-      // released: no stored change would ever free it.)
-      slot.release();
-      this.deps.logger.error({ err: error, clientId, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
-      throw error;
-    }
-    slot.commit(task.id);
-    this.deps.watch(task.id);
-    this.deps.onCreated?.(task);
-    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
-    return { task, warnings: generation.warnings, replayed: false };
   }
+
+  /** Stores the upstream's answer on the write-ahead task (a callback may have adopted it already). */
+  private async confirm(id: string, upstreamTaskId: string): Promise<VideoTask> {
+    const nowIso = new Date(this.now()).toISOString();
+    const task = await this.deps.tasks.update(id, (current) => confirmCreated(current, upstreamTaskId, nowIso));
+    if (!task) throw new Error(`write-ahead task ${id} vanished before its create was confirmed`);
+    return task;
+  }
+
+  /** A create that may have been accepted: the task stays, OUTCOME_UNKNOWN, for a callback or an admin to resolve. */
+  private async outcomeUnknown(pending: VideoTask, error: unknown, keyed: boolean): Promise<Error> {
+    const { id, clientId } = pending;
+    const upstream = error instanceof UpstreamRequestError ? error : undefined;
+    this.deps.logger.warn({ err: upstream ? undefined : error, clientId, taskId: id, code: upstream?.code }, 'create outcome unknown: the upstream may have accepted it');
+    const nowIso = new Date(this.now()).toISOString();
+    try {
+      const task = await this.deps.tasks.update(id, (current) => markOutcomeUnknown(current, nowIso));
+      if (task && task.revision !== pending.revision) this.deps.onCreated?.(task);
+    } catch (storeError) {
+      // Start-up marks every SUBMITTING task OUTCOME_UNKNOWN anyway.
+      this.deps.logger.error({ err: storeError, taskId: id }, 'create outcome unknown could not be stored');
+    }
+    if (!upstream) return error instanceof Error ? error : new Error(String(error));
+    return new CreateOutcomeUnknownError(id, upstream.message, keyed ? undefined : upstream);
+  }
+
+  /** Deletes the write-ahead task of a create that never reached the upstream or was refused. */
+  private async forgetRefused(id: string): Promise<void> {
+    await this.deps.tasks.delete(id).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, taskId: id }, 'write-ahead task of a refused create could not be deleted');
+    });
+  }
+}
+
+/** What a keyed submission adds to {@link GenerationService.create}. */
+interface KeyedHooks {
+  /** Writes the key's pending record (after the task, so a record always finds its task). */
+  afterInsert(): Promise<void>;
+  /** Frees the key of a create the upstream refused. */
+  onRefused(): Promise<void>;
 }

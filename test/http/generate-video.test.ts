@@ -42,7 +42,7 @@ describe('generateVideo over HTTP against the simulator', () => {
     expect(outcome.__typename).toBe('GenerateVideoSuccess');
     expect(outcome.replayed).toBe(false);
     const task = outcome.task;
-    expect(task).toMatchObject({ mode, model, status: 'QUEUED', revision: 1, videos: [], usage: null, error: null, finishedAt: null });
+    expect(task).toMatchObject({ mode, model, status: 'QUEUED', revision: 2, videos: [], usage: null, error: null, finishedAt: null });
     expect(task.id).toMatch(/^vt_/);
     expect(task.options).toMatchObject({ resolution: 'P720', ratio, durationSeconds: 5, frames: null, seed: -1, serviceTier: 'DEFAULT', executionExpiresAfter: 172800 });
     expect(task.images.map((i: { role: string }) => i.role)).toEqual(roles);
