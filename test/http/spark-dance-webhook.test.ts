@@ -7,7 +7,8 @@ import { subscribe, wsClient } from '../support/ws-client';
 /**
  * Upstream callbacks: the gateway sends a callback URL with every create; a callback makes
  * it read the task at once (so a subscriber sees the end long before the 60 s safety poll),
- * while forged or replayed callbacks change nothing.
+ * while forged or replayed callbacks change nothing, and no number of callbacks yields more
+ * than one read per task per second.
  */
 describe('upstream callbacks', () => {
   let h: Harness;
@@ -88,6 +89,71 @@ describe('upstream callbacks', () => {
     // Had the body been trusted, the task would already be SUCCEEDED when the 202 came back.
     expect(await statusOf(task.id)).toEqual({ status: 'QUEUED' });
     expect((await fetch(url, { method: 'GET' })).status).toBe(405);
+  });
+
+  describe('cannot drive reads', () => {
+    const readsOf = (upstreamTaskId: string) => h.simulator.stats().statusReadsByTask[upstreamTaskId] ?? 0;
+    /** Once the poller has nothing due before the safety read, every read a callback asked for has happened. */
+    const settled = (taskId: string) => waitFor(() => h.gateway.poller.nextReadInMs(taskId), (ms) => ms === undefined || ms > 10_000, { what: 'no read due soon' });
+
+    it('300 callbacks in about 3 s for an unfinished task cause at most 4 reads', async () => {
+      const task = await submit();
+      await waitFor(() => readsOf(task.upstreamTaskId), (n) => n >= 1, { what: 'the early read' });
+      await settled(task.id);
+      const url = h.simulator.control.callbackUrl(task.upstreamTaskId)!;
+      const before = readsOf(task.upstreamTaskId);
+      const started = Date.now();
+      // 30 waves of 10, one wave per 100 ms: load pacing, not synchronisation.
+      for (let wave = 0; wave < 30; wave += 1) {
+        const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status)));
+        expect(answers).toEqual(Array(10).fill(202));
+        const next = started + (wave + 1) * 100;
+        if (Date.now() < next) await new Promise((resolve) => setTimeout(resolve, next - Date.now()));
+      }
+      const burstMs = Date.now() - started;
+      await settled(task.id);
+      const reads = readsOf(task.upstreamTaskId) - before;
+      console.log(`callback burst: 300 callbacks in ${burstMs} ms -> ${reads} upstream reads`);
+      expect(reads).toBeGreaterThanOrEqual(1);
+      expect(reads).toBeLessThanOrEqual(Math.ceil(burstMs / 1000) + 1);
+      expect(reads).toBeLessThanOrEqual(4);
+    });
+
+    it('callbacks for a finished task cause no read', async () => {
+      const task = await submit();
+      h.simulator.control.complete(task.upstreamTaskId);
+      await h.waitForStatus(task.id, ['SUCCEEDED']);
+      const before = readsOf(task.upstreamTaskId);
+      const url = h.simulator.control.callbackUrl(task.upstreamTaskId)!;
+      for (let i = 0; i < 20; i += 1) expect((await fetch(url, { method: 'POST', body: '{}' })).status).toBe(202);
+      // A read would have put the task back under watch.
+      expect(h.gateway.poller.nextReadInMs(task.id)).toBeUndefined();
+      expect(readsOf(task.upstreamTaskId)).toBe(before);
+    });
+
+    it('a 200 MiB callback with a bad token is answered 404 at once, unread, and its connection closed', async () => {
+      const total = 200 * 1024 * 1024;
+      const connection = rawConnection(Number(new URL(h.gateway.url).port));
+      const started = Date.now();
+      connection.send(requestHead('POST', '/webhooks/spark-dance/vt_forged.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { 'content-type': 'application/json', 'content-length': String(total) }));
+      let sent = 0;
+      let closed = false;
+      void connection.closed.then(() => (closed = true));
+      const piece = Buffer.alloc(1024 * 1024, 0x20);
+      // Stream the body as fast as the socket takes it, until the server hangs up.
+      while (!closed && sent < total) {
+        if (!connection.socket.write(piece)) await Promise.race([new Promise((resolve) => connection.socket.once('drain', resolve)), connection.closed]);
+        sent += piece.length;
+      }
+      const response = await connection.response;
+      await connection.closed;
+      const elapsedMs = Date.now() - started;
+      console.log(`bad-token 200 MiB callback: 404 and closed after ${elapsedMs} ms, ${Math.round(sent / 1024 / 1024)} MiB written`);
+      expect(response.status).toBe(404);
+      expect(response.headers.connection).toBe('close');
+      expect(sent).toBeLessThan(total / 4);
+      expect(elapsedMs).toBeLessThan(2_000);
+    });
   });
 
   /** The callback URL the gateway sent with the create, as the simulator recorded it. */
