@@ -138,6 +138,13 @@ describe('generateVideo over HTTP against the simulator', () => {
   });
 
   describe('upstream failures at create', () => {
+    // Eight failing creates in a row would open the client's circuit breaker (5 consecutive
+    // transient failures) and fail the tests after these; a success after each keeps it closed.
+    afterEach(async () => {
+      h.simulator.faults.clear();
+      expect((await generate({ textToVideo: { prompt: 'breaker reset' } }, KEYS.bob)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+    });
+
     it('4xx with a documented code -> UpstreamError, not retryable, with the upstream code', async () => {
       h.simulator.faults.add({ route: 'create', status: 400, errorCode: '003004003' });
       const creates = h.simulator.stats().creates;
