@@ -113,24 +113,24 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     tasks: store.tasks,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const schema = buildGatewaySchema({ generation, taskQueries, taskHistory, usageReports, unreconciledCreates }, events.pubSub);
-  const webhook = callbacksOn
-    ? createSparkDanceWebhookHandler(
-        new UpstreamCallbackService({
-          tokens,
-          tasks: store.tasks,
-          upstream,
-          refreshNow: (id) => poller.refreshNow(id),
-          onAdopted: (task) => {
-            slots.observe(task);
-            events.publish(task);
-            poller.watch(task.id);
-          },
-          logger: logger.child({ component: 'callbacks' }),
-        }),
-        logger.child({ component: 'webhook' }),
-      )
+  const services = { generation, taskQueries, taskHistory, usageReports, unreconciledCreates };
+  const schema = buildGatewaySchema(services, events.pubSub);
+  const callbacks = callbacksOn
+    ? new UpstreamCallbackService({
+        tokens,
+        tasks: store.tasks,
+        upstream,
+        refreshNow: (id) => poller.refreshNow(id),
+        // An adopted create: subscribers of its id hear of it, the poller follows it.
+        onAdopted: (task) => {
+          slots.observe(task);
+          events.publish(task);
+          poller.watch(task.id);
+        },
+        logger: logger.child({ component: 'callbacks' }),
+      })
     : undefined;
+  const webhook = callbacks && createSparkDanceWebhookHandler(callbacks, logger.child({ component: 'webhook' }));
 
   let server: RunningGatewayServer | undefined;
   try {
@@ -166,6 +166,7 @@ export async function startGateway(config: GatewayConfig, upstreamTarget: Upstre
     await running.stop();
     // A create the upstream may already have billed must reach the store before it closes.
     await generation.drain(config.upstream.timeoutMs + 1_000);
+    await callbacks?.drain();
     await poller.stop();
     await store.close();
     logger.info('gateway stopped');

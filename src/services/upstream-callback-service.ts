@@ -14,7 +14,10 @@ import type { UpstreamApi } from '../upstream/upstream-api';
 export type CallbackOutcome = { kind: 'unknown-token' } | { kind: 'accepted' } | { kind: 'adopt'; taskId: string };
 
 /** The one thing read from a callback body: the upstream id to look up (ids are short). */
-const callbackBody = z.union([z.object({ id: z.string().min(1).max(256) }), z.object({ task_id: z.string().min(1).max(256) })]);
+const callbackBody = z.union([
+  z.object({ id: z.string().min(1).max(256) }),
+  z.object({ task_id: z.string().min(1).max(256) }),
+]);
 
 /** Collaborators of {@link UpstreamCallbackService}. */
 export interface UpstreamCallbackDeps {
@@ -42,6 +45,7 @@ export interface UpstreamCallbackDeps {
  */
 export class UpstreamCallbackService {
   private readonly lastAdoptionRead = new Map<string, number>();
+  private readonly inFlight = new Set<Promise<unknown>>();
   private readonly now: () => number;
 
   constructor(private readonly deps: UpstreamCallbackDeps) {
@@ -64,7 +68,19 @@ export class UpstreamCallbackService {
    * Adopts the upstream task a callback body names for unconfirmed task `taskId`, if the
    * upstream confirms it exists. At most one read per task per `adoptGapMs`; never throws.
    */
-  async adopt(taskId: string, body: unknown): Promise<VideoTask | undefined> {
+  adopt(taskId: string, body: unknown): Promise<VideoTask | undefined> {
+    const adoption = this.adoptNow(taskId, body);
+    this.inFlight.add(adoption);
+    void adoption.finally(() => this.inFlight.delete(adoption));
+    return adoption;
+  }
+
+  /** Waits for adoptions under way (shutdown calls this before the store closes). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async adoptNow(taskId: string, body: unknown): Promise<VideoTask | undefined> {
     const parsed = callbackBody.safeParse(body);
     if (!parsed.success) return undefined;
     const upstreamTaskId = 'id' in parsed.data ? parsed.data.id : parsed.data.task_id;
@@ -82,7 +98,10 @@ export class UpstreamCallbackService {
       });
       if (!task || !adopted) return undefined;
       this.lastAdoptionRead.delete(taskId);
-      this.deps.logger.info({ taskId, upstreamTaskId: task.upstreamTaskId, status: task.status }, 'unconfirmed create adopted from an upstream callback');
+      this.deps.logger.info(
+        { taskId, upstreamTaskId: task.upstreamTaskId, status: task.status },
+        'unconfirmed create adopted from an upstream callback',
+      );
       this.deps.onAdopted(task);
       return task;
     } catch (error) {
