@@ -50,36 +50,70 @@ describe('main.ts killed during in-flight creates', () => {
       return { gateway, url: (await gateway.waitForLog((l) => l.msg === 'gateway listening', 60_000)).url as string };
     };
     const gql = async (url: string, query: string, variables: Record<string, unknown> = {}, key = 'crash-key') => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
       return (await response.json()) as { data?: any; errors?: unknown[] };
     };
 
     const first = await start();
     // Every create is held 3 s upstream before it is accepted: the gateway dies before any answer.
     sim.faults.add({ route: 'create', delayMs: 3_000, times: CREATES });
-    const inFlight = Array.from({ length: CREATES }, (_, i) => gql(first.url, GENERATE, { input: { textToVideo: { prompt: `crash ${i}` } } }).catch(() => undefined));
-    await waitFor(() => sim.stats().creates, (n) => n >= CREATES, { what: 'every create to reach the upstream' });
+    const inFlight = Array.from({ length: CREATES }, (_, i) =>
+      gql(first.url, GENERATE, { input: { textToVideo: { prompt: `crash ${i}` } } }).catch(() => undefined),
+    );
+    await waitFor(
+      () => sim.stats().creates,
+      (n) => n >= CREATES,
+      { what: 'every create to reach the upstream' },
+    );
     first.gateway.child.kill('SIGKILL');
     expect((await first.gateway.exited).signal).toBe('SIGKILL');
     await Promise.all(inFlight);
-    const upstreamIds = await waitFor(() => sim.control.taskIds(), (ids) => ids.length === CREATES, { what: 'the upstream to accept them all' });
+    const upstreamIds = await waitFor(
+      () => sim.control.taskIds(),
+      (ids) => ids.length === CREATES,
+      { what: 'the upstream to accept them all' },
+    );
 
     const second = await start();
-    const recovered = await second.gateway.waitForLog((l) => l.msg === 'creates interrupted by a stop: outcome unknown until a callback resolves them');
+    const recovered = await second.gateway.waitForLog(
+      (l) => l.msg === 'creates interrupted by a stop: outcome unknown until a callback resolves them',
+    );
     expect(recovered.taskIds).toHaveLength(CREATES);
     const TASKS = 'query { videoTasks(first: 100) { edges { node { id status upstreamTaskId } } } }';
     type Node = { id: string; status: string; upstreamTaskId: string | null };
-    const nodes = async () => ((await gql(second.url, TASKS)).data.videoTasks.edges as Array<{ node: Node }>).map((e) => e.node);
+    const nodes = async () =>
+      ((await gql(second.url, TASKS)).data.videoTasks.edges as Array<{ node: Node }>).map((e) => e.node);
     const restartedAt = Date.now();
-    const done = await waitFor(nodes, (all) => all.length === CREATES && all.every((n) => n.status === 'SUCCEEDED'), { what: 'every task adopted and finished', timeoutMs: 40_000 });
-    console.log(`kill -9 during ${CREATES} creates: ${sim.control.taskIds().length} upstream creates, ${done.length} stored tasks, all SUCCEEDED ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`);
+    const done = await waitFor(nodes, (all) => all.length === CREATES && all.every((n) => n.status === 'SUCCEEDED'), {
+      what: 'every task adopted and finished',
+      timeoutMs: 40_000,
+    });
+    console.log(
+      `kill -9 during ${CREATES} creates: ${sim.control.taskIds().length} upstream creates, ${done.length} stored tasks, all SUCCEEDED ${((Date.now() - restartedAt) / 1000).toFixed(1)} s after the restart`,
+    );
     expect(done.map((n) => n.upstreamTaskId).sort()).toEqual([...upstreamIds].sort());
     expect(new Set(done.map((n) => n.id)).size).toBe(CREATES);
 
-    const range = { from: new Date(Date.now() - 3_600_000).toISOString(), to: new Date(Date.now() + 3_600_000).toISOString() };
-    const usage = await gql(second.url, `query($from: DateTime!, $to: DateTime!) { usageReport(from: $from, to: $to, granularity: TOTAL) { totals { tasks succeeded } unreconciled { creates } } }`, range);
-    expect(usage.data.usageReport).toEqual({ totals: { tasks: CREATES, succeeded: CREATES }, unreconciled: { creates: 0 } });
-    expect((await gql(second.url, 'query { unreconciledCreates { taskId } }', {}, 'ops-key')).data.unreconciledCreates).toEqual([]);
+    const range = {
+      from: new Date(Date.now() - 3_600_000).toISOString(),
+      to: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const usage = await gql(
+      second.url,
+      `query($from: DateTime!, $to: DateTime!) { usageReport(from: $from, to: $to, granularity: TOTAL) { totals { tasks succeeded } unreconciled { creates } } }`,
+      range,
+    );
+    expect(usage.data.usageReport).toEqual({
+      totals: { tasks: CREATES, succeeded: CREATES },
+      unreconciled: { creates: 0 },
+    });
+    expect(
+      (await gql(second.url, 'query { unreconciledCreates { taskId } }', {}, 'ops-key')).data.unreconciledCreates,
+    ).toEqual([]);
     second.gateway.child.kill('SIGTERM');
     await second.gateway.exited;
   }, 90_000);

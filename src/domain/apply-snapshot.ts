@@ -78,7 +78,12 @@ export function markOutcomeUnknown(task: VideoTask, nowIso: string): VideoTask |
  * created as, from a read of that task: it gets the upstream id and the observed state.
  * Null when the task is not unconfirmed any more (a create's answer or another callback was first).
  */
-export function adoptUpstreamTask(task: VideoTask, upstreamTaskId: string, observed: TaskObservation, nowIso: string): VideoTask | null {
+export function adoptUpstreamTask(
+  task: VideoTask,
+  upstreamTaskId: string,
+  observed: TaskObservation,
+  nowIso: string,
+): VideoTask | null {
   if (!isUnconfirmed(task.status) || task.upstreamTaskId !== null) return null;
   const claimed: VideoTask = { ...task, upstreamTaskId, status: VideoTaskStatus.QUEUED };
   return { ...(applyObservation(claimed, observed, nowIso) ?? claimed), syncedAt: nowIso, updatedAt: nowIso };

@@ -13,7 +13,15 @@ import { VideoTaskResolver } from './resolvers/video-task.resolver';
 import { VideoTasksResolver } from './resolvers/video-tasks.resolver';
 import type { GatewayServices } from './services';
 
-const RESOLVERS = [VideoTaskResolver, GenerateVideoResolver, FrameCountResolver, VideoTaskUpdatesResolver, VideoTasksResolver, UsageReportResolver, UnreconciledCreatesResolver] as const;
+const RESOLVERS = [
+  VideoTaskResolver,
+  GenerateVideoResolver,
+  FrameCountResolver,
+  VideoTaskUpdatesResolver,
+  VideoTasksResolver,
+  UsageReportResolver,
+  UnreconciledCreatesResolver,
+] as const;
 
 /**
  * The executable schema. Resolvers are built once with the services injected through the

@@ -38,7 +38,8 @@ export function createSparkDanceWebhookHandler(callbacks: UpstreamCallbackServic
     try {
       body = await readBody(request, MAX_CALLBACK_BYTES); // read to keep the connection usable
     } catch (error) {
-      if (error instanceof BodyTooLargeError) return refuseUnread(request, response, 413, { error: 'callback body too large' });
+      if (error instanceof BodyTooLargeError)
+        return refuseUnread(request, response, 413, { error: 'callback body too large' });
       throw error;
     }
     logger.debug('upstream callback accepted');

@@ -87,7 +87,10 @@ export class TaskPoller {
   /** Starts following a task (no-op when already followed). */
   watch(taskId: string): void {
     if (this.stopped || this.watches.has(taskId)) return;
-    const watch: Watch = { timer: undefined, dueAtMs: 0, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0, inFlight: false, again: false, failures: 0, lastReadAtMs: 0 };
+    const watch: Watch = {
+      ...{ timer: undefined, dueAtMs: 0, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0 },
+      ...{ inFlight: false, again: false, failures: 0, lastReadAtMs: 0 },
+    };
     this.watches.set(taskId, watch);
     // Jittered like every later read, so tasks resumed together after a restart don't read at once.
     this.schedule(taskId, watch, nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options));
@@ -181,7 +184,9 @@ export class TaskPoller {
         return;
       }
       const upstreamTaskId = task.upstreamTaskId;
-      const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> => (this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, upstreamTaskId, watch)));
+      const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> =>
+        this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, upstreamTaskId, watch),
+      );
       if (next === PAUSED) {
         this.schedule(taskId, watch, 0);
         return;
@@ -191,7 +196,8 @@ export class TaskPoller {
         this.unwatch(taskId);
         return;
       }
-      this.schedule(taskId, watch, watch.again ? this.refreshDelay(watch) : this.nextDelay(watch, (next ?? task).options.serviceTier));
+      const delay = watch.again ? this.refreshDelay(watch) : this.nextDelay(watch, (next ?? task).options.serviceTier);
+      this.schedule(taskId, watch, delay);
     } catch (error) {
       this.options.logger.error({ err: error, taskId }, 'poll failed');
       watch.quietReads += 1;
@@ -208,9 +214,12 @@ export class TaskPoller {
    * read is never left to the long callback safety interval.
    */
   private nextDelay(watch: Watch, serviceTier: ServiceTier): number {
-    if (watch.failures === 0) return nextPollDelay({ serviceTier, reads: watch.reads, quietReads: watch.quietReads }, this.options);
+    const { reads, quietReads, failures } = watch;
+    if (failures === 0) return nextPollDelay({ serviceTier, reads, quietReads }, this.options);
     const { minIntervalMs, maxIntervalMs } = this.options;
-    return nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: watch.reads, quietReads: watch.failures - 1 }, { minIntervalMs, maxIntervalMs });
+    // The backoff of a quiet task without callbacks, counted in failures.
+    const retry = { serviceTier: ServiceTier.DEFAULT, reads, quietReads: failures - 1 };
+    return nextPollDelay(retry, { minIntervalMs, maxIntervalMs });
   }
 
   /** One status read and its consequences; returns the stored task after it. */
@@ -266,7 +275,12 @@ export class TaskPoller {
    * Stores `change` of a task; with `syncedAt` (a successful read) also the time of the read,
    * quiet reads included. Only real changes reset the backoff and reach subscribers.
    */
-  private async store(taskId: string, change: (current: VideoTask) => VideoTask | null, watch: Watch, syncedAt?: string): Promise<VideoTask | undefined> {
+  private async store(
+    taskId: string,
+    change: (current: VideoTask) => VideoTask | null,
+    watch: Watch,
+    syncedAt?: string,
+  ): Promise<VideoTask | undefined> {
     let changed = false;
     const stored = await this.options.tasks.update(taskId, (current) => {
       const next = change(current);

@@ -23,8 +23,12 @@ export class CreateOutcomeUnknownError extends Error {
     readonly upstream?: UpstreamRequestError,
   ) {
     super(
-      `A create with this idempotency key may have been accepted upstream${cause ? ` (${cause})` : ''}, but no answer confirmed it; ` +
-        'this key will not submit again. Use a new key to submit anyway (it may be billed twice).',
+      upstream
+        ? `${upstream.message}; the upstream may have accepted (and billed) it: follow task ${taskId}. ` +
+            'Send an idempotencyKey so a repeat can never create twice.'
+        : `A create with this idempotency key may have been accepted upstream${cause ? ` (${cause})` : ''}, ` +
+            `but no answer confirmed it; follow task ${taskId}. This key will not submit again. ` +
+            'Use a new key to submit anyway (it may be billed twice).',
     );
     this.name = 'CreateOutcomeUnknownError';
   }

@@ -54,9 +54,11 @@ interface KeyedFlight {
 
 /**
  * Submits generations: validate everything first (so bad input never costs money), honour the
- * idempotency key, pass the limits, create upstream exactly once, store the task, and hand it
- * to the poller. Throws `InvalidGenerationError`, `SubmissionLimitError` or
- * `UpstreamRequestError`; the GraphQL layer turns those into typed results.
+ * idempotency key, pass the limits, store a SUBMITTING task (write-ahead), create upstream
+ * exactly once, confirm the task, and hand it to the poller. Throws `InvalidGenerationError`,
+ * `SubmissionLimitError`, `CreateOutcomeUnknownError` (the create may have been accepted: its
+ * task stays OUTCOME_UNKNOWN) or `UpstreamRequestError`; the GraphQL layer turns those into
+ * typed results.
  *
  * Idempotency: a key names one submission of one client for `idempotencyTtlMs`. The same key
  * with the same input (same fingerprint) returns that task (`replayed: true`) without calling
@@ -126,12 +128,15 @@ export class GenerationService {
       const task = await this.deps.tasks.get(existing.taskId);
       // Unconfirmed: a create of another process (which died, or is still waiting) may have been billed.
       if (task && !isUnconfirmed(task.status)) return this.replay(existing, task, generation);
-      // No task behind the record: only data of an older gateway, which stored tasks after the create.
-      this.deps.logger.warn({ clientId, taskId: existing.taskId }, 'idempotency key of an unconfirmed submission reused: create outcome unknown');
+      // No task behind the record: an older gateway's record (it stored tasks after the create)
+      // or a refused create whose key delete was cut off. Either way, the safe answer.
+      const reused = 'idempotency key of an unconfirmed submission reused: create outcome unknown';
+      this.deps.logger.warn({ clientId, taskId: existing.taskId }, reused);
       throw new CreateOutcomeUnknownError(existing.taskId);
     }
     const taskId = this.newTaskId();
-    const record: IdempotencyRecord = { clientId, key, fingerprint, taskId, state: 'pending', createdAt: new Date(this.now()).toISOString() };
+    const createdAt = new Date(this.now()).toISOString();
+    const record: IdempotencyRecord = { clientId, key, fingerprint, taskId, state: 'pending', createdAt };
     const submitted = await this.create(clientId, generation, taskId, {
       // Write-ahead: the key names the task id before the create can be billed.
       afterInsert: () => this.putRecord(record),
@@ -143,7 +148,11 @@ export class GenerationService {
   }
 
   /** A repeat of a keyed submission whose task exists upstream: the task as it is now. */
-  private async replay(record: IdempotencyRecord, task: VideoTask, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
+  private async replay(
+    record: IdempotencyRecord,
+    task: VideoTask,
+    generation: ValidatedGeneration,
+  ): Promise<SubmittedGeneration> {
     // The task is stored (or was adopted); only the record's last write is missing. The replay stands regardless.
     if (record.state === 'pending') await this.markCreated(record);
     return { task, warnings: generation.warnings, replayed: true };
@@ -152,7 +161,8 @@ export class GenerationService {
   private async markCreated(record: IdempotencyRecord): Promise<void> {
     await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
       // A later request with this key finds the task through the pending record.
-      this.deps.logger.error({ err: error, clientId: record.clientId, taskId: record.taskId }, 'idempotency record could not be marked created');
+      const { clientId, taskId } = record;
+      this.deps.logger.error({ err: error, clientId, taskId }, 'idempotency record could not be marked created');
     });
   }
 
@@ -168,7 +178,12 @@ export class GenerationService {
    * with its upstream id). A create the upstream refused or never got deletes the task; one
    * that may have been accepted leaves it OUTCOME_UNKNOWN (a callback can still adopt it).
    */
-  private async create(clientId: string, generation: ValidatedGeneration, id: string, keyed?: KeyedHooks): Promise<SubmittedGeneration> {
+  private async create(
+    clientId: string,
+    generation: ValidatedGeneration,
+    id: string,
+    keyed?: KeyedHooks,
+  ): Promise<SubmittedGeneration> {
     const slot = await this.deps.admit(clientId);
     const pending = this.pendingTask(clientId, generation, id);
     try {
@@ -190,7 +205,9 @@ export class GenerationService {
     } catch (error) {
       slot.release();
       // Anything but a clear refusal (a bug included) may have been accepted: never forget it.
-      if (!(error instanceof UpstreamRequestError) || error.outcomeUnknown) throw await this.outcomeUnknown(pending, error, keyed !== undefined);
+      if (!(error instanceof UpstreamRequestError) || error.outcomeUnknown) {
+        throw await this.outcomeUnknown(pending, error, keyed !== undefined);
+      }
       await this.forgetRefused(id);
       await keyed?.onRefused();
       throw error;
@@ -202,13 +219,16 @@ export class GenerationService {
       // The upstream task exists and may be billed; the SUBMITTING record names it (start-up
       // marks it OUTCOME_UNKNOWN, a callback adopts it).
       slot.release();
-      this.deps.logger.error({ err: error, clientId, taskId: id, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
+      const { upstreamTaskId } = created;
+      const facts = { err: error, clientId, taskId: id, upstreamTaskId };
+      this.deps.logger.error(facts, 'created upstream task could not be stored');
       throw error;
     }
     slot.commit(task.id);
     this.deps.watch(task.id);
     this.deps.onCreated?.(task);
-    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
+    const { upstreamTaskId, mode } = task;
+    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId, mode }, 'generation submitted');
     return { task, warnings: generation.warnings, replayed: false };
   }
 
@@ -251,7 +271,8 @@ export class GenerationService {
   private async outcomeUnknown(pending: VideoTask, error: unknown, keyed: boolean): Promise<Error> {
     const { id, clientId } = pending;
     const upstream = error instanceof UpstreamRequestError ? error : undefined;
-    this.deps.logger.warn({ err: upstream ? undefined : error, clientId, taskId: id, code: upstream?.code }, 'create outcome unknown: the upstream may have accepted it');
+    const facts = { err: upstream ? undefined : error, clientId, taskId: id, code: upstream?.code };
+    this.deps.logger.warn(facts, 'create outcome unknown: the upstream may have accepted it');
     const nowIso = new Date(this.now()).toISOString();
     try {
       const task = await this.deps.tasks.update(id, (current) => markOutcomeUnknown(current, nowIso));

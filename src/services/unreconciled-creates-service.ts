@@ -50,7 +50,10 @@ export class UnreconciledCreatesService {
       if (stored?.status === VideoTaskStatus.OUTCOME_UNKNOWN) marked.push(stored);
     }
     if (marked.length > 0) {
-      this.deps.logger.warn({ taskIds: marked.map((t) => t.id) }, 'creates interrupted by a stop: outcome unknown until a callback resolves them');
+      this.deps.logger.warn(
+        { taskIds: marked.map((t) => t.id) },
+        'creates interrupted by a stop: outcome unknown until a callback resolves them',
+      );
     }
     return marked;
   }
@@ -64,7 +67,12 @@ export class UnreconciledCreatesService {
     const tasks = await this.deps.tasks.listByStatus([VideoTaskStatus.OUTCOME_UNKNOWN]);
     return tasks
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
-      .map((task) => ({ taskId: task.id, clientId: task.clientId, createdAt: task.createdAt, inputFingerprint: fingerprintTask(task) }));
+      .map((task) => ({
+        taskId: task.id,
+        clientId: task.clientId,
+        createdAt: task.createdAt,
+        inputFingerprint: fingerprintTask(task),
+      }));
   }
 
   /**
@@ -77,7 +85,11 @@ export class UnreconciledCreatesService {
     const tasks = await this.deps.tasks.listByStatus([VideoTaskStatus.OUTCOME_UNKNOWN]);
     return tasks.filter((task) => {
       const createdAtMs = Date.parse(task.createdAt);
-      return (range.clientId === undefined || task.clientId === range.clientId) && createdAtMs >= fromMs && createdAtMs < toMs;
+      return (
+        (range.clientId === undefined || task.clientId === range.clientId) &&
+        createdAtMs >= fromMs &&
+        createdAtMs < toMs
+      );
     }).length;
   }
 }

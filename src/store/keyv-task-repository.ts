@@ -135,12 +135,17 @@ export class KeyvTaskRepository implements TaskRepository {
     return found;
   }
 
-  /** {@inheritDoc TaskRepository.delete} The task goes first, then its index entry (a leftover entry is stale, see above). */
+  /**
+   * {@inheritDoc TaskRepository.delete}
+   * The task goes first, then its index entry (a leftover entry is stale, see above).
+   */
   async delete(id: string): Promise<boolean> {
     return this.locks.run(id, async () => {
       const task = await this.tasks.get<VideoTask>(id);
       if (!task) return false;
-      if (task.status !== VideoTaskStatus.SUBMITTING) throw new Error(`task ${id} is ${task.status}: only a SUBMITTING task may be deleted`);
+      if (task.status !== VideoTaskStatus.SUBMITTING) {
+        throw new Error(`task ${id} is ${task.status}: only a SUBMITTING task may be deleted`);
+      }
       await this.tasks.delete(id);
       await this.active.delete(id);
       return true;

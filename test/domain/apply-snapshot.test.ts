@@ -1,4 +1,11 @@
-import { adoptUpstreamTask, applyObservation, confirmCreated, expireTask, failTask, markOutcomeUnknown } from '../../src/domain/apply-snapshot';
+import {
+  adoptUpstreamTask,
+  applyObservation,
+  confirmCreated,
+  expireTask,
+  failTask,
+  markOutcomeUnknown,
+} from '../../src/domain/apply-snapshot';
 import { VideoTaskStatus as S } from '../../src/domain/task-status';
 import { queuedTask } from '../support/fixtures';
 
@@ -56,8 +63,10 @@ describe('write-ahead creates', () => {
   it('adopts an upstream task into an unconfirmed one, in the state read, and only once', () => {
     const unknown = markOutcomeUnknown(submitting, NOW)!;
     const adopted = adoptUpstreamTask(unknown, 'up-9', observe(S.SUCCEEDED, { videos: [video], usage }), NOW)!;
-    expect(adopted).toMatchObject({ upstreamTaskId: 'up-9', status: S.SUCCEEDED, usage, finishedAt: NOW, syncedAt: NOW });
-    expect(adoptUpstreamTask(unknown, 'up-9', observe(S.QUEUED), NOW)).toMatchObject({ status: S.QUEUED, syncedAt: NOW });
+    expect(adopted).toMatchObject({ upstreamTaskId: 'up-9', status: S.SUCCEEDED, usage, finishedAt: NOW });
+    expect(adopted.syncedAt).toBe(NOW);
+    const queued = adoptUpstreamTask(unknown, 'up-9', observe(S.QUEUED), NOW);
+    expect(queued).toMatchObject({ status: S.QUEUED, syncedAt: NOW });
     expect(adoptUpstreamTask(adopted, 'up-10', observe(S.QUEUED), NOW)).toBeNull();
     expect(adoptUpstreamTask(task, 'up-10', observe(S.QUEUED), NOW)).toBeNull();
   });

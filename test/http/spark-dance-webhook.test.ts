@@ -10,6 +10,8 @@ import { subscribe, wsClient } from '../support/ws-client';
  * while forged or replayed callbacks change nothing, and no number of callbacks yields more
  * than one read per task per second.
  */
+const WEBHOOK = '/webhooks/spark-dance/';
+
 describe('upstream callbacks', () => {
   let h: Harness;
   beforeAll(async () => {
@@ -22,7 +24,7 @@ describe('upstream callbacks', () => {
   afterAll(() => h.stop());
 
   const submit = async () => (await h.gql(GENERATE, { input: { textToVideo: { prompt: 'called back' } } })).data!.generateVideo.task as { id: string; upstreamTaskId: string };
-  const webhookBase = () => h.gateway.url.replace(/\/graphql$/, '/webhooks/spark-dance/');
+  const webhookBase = () => h.gateway.url.replace(/\/graphql$/, WEBHOOK);
 
   it('a callback brings the final state to a subscriber long before the safety poll, in at most 3 reads', async () => {
     const task = await submit();
@@ -59,7 +61,7 @@ describe('upstream callbacks', () => {
     expect(await statusOf(task.id)).toEqual({ status: 'QUEUED' });
   });
 
-  it('refuses a valid token of a task it never stored (every create stores its task first) with 404, reading nothing', async () => {
+  it('refuses a valid token of a task it never stored (creates store theirs first) with 404, reading nothing', async () => {
     const before = h.simulator.stats().statusReads;
     const token = new CallbackTokens('a-test-secret-of-at-least-32-characters').tokenFor('vt_never_stored');
     const response = await fetch(webhookBase() + token, { method: 'POST', body: '{}' });
@@ -71,7 +73,8 @@ describe('upstream callbacks', () => {
   it('refuses an oversized callback body with 413 before reading it, and closes the connection', async () => {
     const task = await submit();
     const connection = rawConnection(Number(new URL(h.gateway.url).port));
-    connection.send(requestHead('POST', new URL(tokenUrlFor(task.upstreamTaskId)).pathname, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }));
+    const path = new URL(tokenUrlFor(task.upstreamTaskId)).pathname;
+    connection.send(requestHead('POST', path, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }));
     const refused = await connection.response;
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).toBe('close');
@@ -94,7 +97,8 @@ describe('upstream callbacks', () => {
   describe('cannot drive reads', () => {
     const readsOf = (upstreamTaskId: string) => h.simulator.stats().statusReadsByTask[upstreamTaskId] ?? 0;
     /** Once the poller has nothing due before the safety read, every read a callback asked for has happened. */
-    const settled = (taskId: string) => waitFor(() => h.gateway.poller.nextReadInMs(taskId), (ms) => ms === undefined || ms > 10_000, { what: 'no read due soon' });
+    const settled = (taskId: string) =>
+      waitFor(() => h.gateway.poller.nextReadInMs(taskId), (ms) => ms === undefined || ms > 10_000, { what: 'no read due soon' });
 
     it('300 callbacks in about 3 s for an unfinished task cause at most 4 reads', async () => {
       const task = await submit();
@@ -105,7 +109,8 @@ describe('upstream callbacks', () => {
       const started = Date.now();
       // 30 waves of 10, one wave per 100 ms: load pacing, not synchronisation.
       for (let wave = 0; wave < 30; wave += 1) {
-        const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status)));
+        const wave10 = Array.from({ length: 10 }, () => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status));
+        const answers = await Promise.all(wave10);
         expect(answers).toEqual(Array(10).fill(202));
         const next = started + (wave + 1) * 100;
         if (Date.now() < next) await new Promise((resolve) => setTimeout(resolve, next - Date.now()));
@@ -135,20 +140,24 @@ describe('upstream callbacks', () => {
       const total = 200 * 1024 * 1024;
       const connection = rawConnection(Number(new URL(h.gateway.url).port));
       const started = Date.now();
-      connection.send(requestHead('POST', '/webhooks/spark-dance/vt_forged.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', { 'content-type': 'application/json', 'content-length': String(total) }));
+      const forged = `${WEBHOOK}vt_forged.${'A'.repeat(43)}`;
+      connection.send(requestHead('POST', forged, { 'content-type': 'application/json', 'content-length': String(total) }));
       let sent = 0;
       let closed = false;
       void connection.closed.then(() => (closed = true));
       const piece = Buffer.alloc(1024 * 1024, 0x20);
       // Stream the body as fast as the socket takes it, until the server hangs up.
       while (!closed && sent < total) {
-        if (!connection.socket.write(piece)) await Promise.race([new Promise((resolve) => connection.socket.once('drain', resolve)), connection.closed]);
+        if (!connection.socket.write(piece)) {
+          await Promise.race([new Promise((resolve) => connection.socket.once('drain', resolve)), connection.closed]);
+        }
         sent += piece.length;
       }
       const response = await connection.response;
       await connection.closed;
       const elapsedMs = Date.now() - started;
-      console.log(`bad-token 200 MiB callback: 404 and closed after ${elapsedMs} ms, ${Math.round(sent / 1024 / 1024)} MiB written`);
+      const mib = Math.round(sent / 1024 / 1024);
+      console.log(`bad-token 200 MiB callback: 404 and closed after ${elapsedMs} ms, ${mib} MiB written`);
       expect(response.status).toBe(404);
       expect(response.headers.connection).toBe('close');
       expect(sent).toBeLessThan(total / 4);

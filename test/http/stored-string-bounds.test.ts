@@ -32,7 +32,9 @@ describe('bounds of stored strings', () => {
     const refused = (await generate({ textToVideo: { prompt: 'a'.repeat(5_001) } })).data!.generateVideo;
     expect(issueCodes(refused)).toEqual(['PROMPT_TOO_LONG']);
     // Image modes have optional prompts, bounded all the same.
-    const imageMode = (await generate({ firstFrame: { image: 'https://example.com/a.png', prompt: 'b'.repeat(5_001) } })).data!.generateVideo;
+    const imageMode = (
+      await generate({ firstFrame: { image: 'https://example.com/a.png', prompt: 'b'.repeat(5_001) } })
+    ).data!.generateVideo;
     expect(issueCodes(imageMode)).toEqual(['PROMPT_TOO_LONG']);
   });
 

@@ -139,7 +139,10 @@ export function describeTaskHistoryContract(name: string, open: (options: { hist
 
     it('takes a deleted (never submitted) task out of the history', async () => {
       const kept = submittedTask({ id: 'vt_kept', clientId: 'alice', createdAtMs: T0 });
-      const refused = { ...submittedTask({ id: 'vt_refused', clientId: 'alice', createdAtMs: T0 + 1000 }), status: VideoTaskStatus.SUBMITTING, upstreamTaskId: null };
+      const refused = {
+        ...submittedTask({ id: 'vt_refused', clientId: 'alice', createdAtMs: T0 + 1000 }),
+        ...{ status: VideoTaskStatus.SUBMITTING, upstreamTaskId: null },
+      };
       await store.tasks.insert(kept);
       await store.tasks.insert(refused);
       expect((await walkAll(store, 'alice')).map((e) => e.taskId)).toEqual(['vt_refused', 'vt_kept']);

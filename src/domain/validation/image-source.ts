@@ -106,7 +106,8 @@ export const MAX_IMAGE_URL_CHARS = 2_048;
 function checkHttpUrl(source: string, role: ImageRole, issue: IssueFactory): ImageCheck {
   // Data URLs in the wrong case are bounded by size instead, and told apart below.
   if (source.length > MAX_IMAGE_URL_CHARS && !/^data:/i.test(source)) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `An image URL may be at most ${MAX_IMAGE_URL_CHARS} characters, got ${source.length}.`)]);
+    const message = `An image URL may be at most ${MAX_IMAGE_URL_CHARS} characters, got ${source.length}.`;
+    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, message)]);
   }
   let url: URL;
   try {

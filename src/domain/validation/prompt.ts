@@ -22,14 +22,21 @@ export const DEFAULT_MAX_PROMPT_CHARS = 5_000;
  * (`MAX_PROMPT_CHARS`) is refused (`PROMPT_TOO_LONG`): nothing that large is stored or sent. Characters are counted
  * as Unicode code points, so a Chinese or emoji prompt is measured the way a person would.
  */
-export function resolvePrompt(mode: GenerationMode, prompt: unknown, maxChars = DEFAULT_MAX_PROMPT_CHARS): PromptResolution {
+export function resolvePrompt(
+  mode: GenerationMode,
+  prompt: unknown,
+  maxChars = DEFAULT_MAX_PROMPT_CHARS,
+): PromptResolution {
   // Bounded before anything else looks at it (a code point is at most two UTF-16 units).
-  if (typeof prompt === 'string' && prompt.length > maxChars && (prompt.length > 2 * maxChars || codePointLength(prompt) > maxChars)) {
-    const shown = prompt.length > 2 * maxChars ? `over ${2 * maxChars}` : String(codePointLength(prompt));
-    return {
-      ok: false,
-      issues: [{ path: ['prompt'], code: InputIssueCode.PROMPT_TOO_LONG, message: `The prompt is ${shown} characters; at most ${maxChars} are accepted (the docs recommend at most ${OPTION_LIMITS.recommendedPromptLength}).` }],
-    };
+  if (typeof prompt === 'string' && prompt.length > maxChars) {
+    const length = prompt.length > 2 * maxChars ? undefined : codePointLength(prompt);
+    if (length === undefined || length > maxChars) {
+      const shown = length === undefined ? `over ${2 * maxChars}` : String(length);
+      const message =
+        `The prompt is ${shown} characters; at most ${maxChars} are accepted ` +
+        `(the docs recommend at most ${OPTION_LIMITS.recommendedPromptLength}).`;
+      return { ok: false, issues: [{ path: ['prompt'], code: InputIssueCode.PROMPT_TOO_LONG, message }] };
+    }
   }
   const text = typeof prompt === 'string' && prompt.trim().length > 0 ? prompt : null;
   if (text === null) {

@@ -30,7 +30,10 @@ interface ImageSlot {
  * Synchronous and CPU-bound: a request with four ~30 MB data URLs costs a few hundred
  * milliseconds (scan, decode, hash); the gateway's request size limit bounds the total.
  */
-export function validateGenerationRequest(request: GenerationRequest, limits: { maxPromptChars?: number } = {}): ValidationResult {
+export function validateGenerationRequest(
+  request: GenerationRequest,
+  limits: { maxPromptChars?: number } = {},
+): ValidationResult {
   const issues: InputIssue[] = [];
   const warnings: string[] = [];
 

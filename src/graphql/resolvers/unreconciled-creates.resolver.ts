@@ -12,7 +12,8 @@ export class UnreconciledCreatesResolver {
 
   @Query(() => [UnreconciledCreate], {
     description:
-      'Admin only: creates whose outcome is unknown (no answer said whether the upstream accepted them; they may be billed), oldest first. An upstream callback naming one resolves it.',
+      'Admin only: creates whose outcome is unknown (no answer said whether the upstream accepted them; ' +
+      'they may be billed), oldest first. An upstream callback naming one resolves it.',
   })
   async unreconciledCreates(@Ctx() { viewer }: GatewayContext): Promise<UnreconciledCreateRecord[]> {
     try {

@@ -31,7 +31,8 @@ export class UsageReportResolver {
       const report = await this.services.usageReports.report(viewer, { from, to, granularity, groupBy, clientId });
       // The report checked who may see whose usage: the same scope for the unreconciled count.
       const scope = viewer.admin ? (clientId ?? undefined) : viewer.clientId;
-      return { ...report, unreconciled: { creates: await this.services.unreconciledCreates.count({ from, to, clientId: scope }) } };
+      const creates = await this.services.unreconciledCreates.count({ from, to, clientId: scope });
+      return { ...report, unreconciled: { creates } };
     } catch (error) {
       throw toQueryGraphQLError(error);
     }

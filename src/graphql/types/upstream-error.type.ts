@@ -11,11 +11,19 @@ export class UpstreamError extends Problem {
 
   @Field(() => ID, {
     nullable: true,
-    description: 'Set when the create may have been accepted without an answer saying so: the OUTCOME_UNKNOWN task to follow (videoTask), which an upstream callback may still resolve.',
+    description:
+      'Set when the create may have been accepted without an answer saying so: the OUTCOME_UNKNOWN task ' +
+      'to follow (videoTask), which an upstream callback may still resolve.',
   })
   taskId!: string | null;
 
-  constructor(init: { code: string; message: string; upstreamCode: string | null; retryable: boolean; taskId?: string | null }) {
+  constructor(init: {
+    code: string;
+    message: string;
+    upstreamCode: string | null;
+    retryable: boolean;
+    taskId?: string | null;
+  }) {
     super();
     this.code = init.code;
     this.message = init.message;

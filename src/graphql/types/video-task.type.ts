@@ -19,7 +19,10 @@ export class VideoTask extends Node {
   @Field(() => Int, { description: 'Grows by one with every stored change.' })
   revision!: number;
 
-  @Field(() => String, { nullable: true, description: 'The upstream task id; null while SUBMITTING or OUTCOME_UNKNOWN.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The upstream task id; null while SUBMITTING or OUTCOME_UNKNOWN.',
+  })
   upstreamTaskId!: string | null;
 
   @Field(() => VideoModel)
@@ -66,7 +69,9 @@ export class VideoTask extends Node {
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'When the upstream was last read successfully for this task; null before the first read. Old while unfinished = stale (reads are failing).',
+    description:
+      'When the upstream was last read successfully for this task; null before the first read. ' +
+      'Old while unfinished = stale (reads are failing).',
   })
   syncedAt!: string | null;
 }
