@@ -119,9 +119,10 @@ describe('upstream callbacks', () => {
       await settled(task.id);
       const reads = readsOf(task.upstreamTaskId) - before;
       console.log(`callback burst: 300 callbacks in ${burstMs} ms -> ${reads} upstream reads`);
+      // At most one read per second from the first callback: 3 s of callbacks -> at most 4 reads
+      // (a slow machine that needs longer to send them all gets one more per extra second).
       expect(reads).toBeGreaterThanOrEqual(1);
       expect(reads).toBeLessThanOrEqual(Math.ceil(burstMs / 1000) + 1);
-      expect(reads).toBeLessThanOrEqual(4);
     });
 
     it('callbacks for a finished task cause no read', async () => {
