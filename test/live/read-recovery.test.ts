@@ -45,7 +45,7 @@ describe('reads after failures', () => {
     ['a 404 not yet confirmed as loss', { status: 404, times: 2 }],
   ])(
     'a callback-triggered read that fails with %s is retried: SUCCEEDED within seconds, not at the safety read',
-    async (_what, fault) => {
+    async (what, fault) => {
       const task = await submit();
       const early = await pastEarlyRead(task);
       h.simulator.faults.add({ route: 'status', ...fault });
@@ -57,7 +57,7 @@ describe('reads after failures', () => {
         { what: 'SUCCEEDED', timeoutMs: 10_000 },
       );
       const staleSeconds = (Date.now() - finishedAt) / 1000;
-      console.log(`after ${_what}: SUCCEEDED seen ${staleSeconds.toFixed(2)} s after the upstream finished`);
+      console.log(`after ${what}: SUCCEEDED seen ${staleSeconds.toFixed(2)} s after the upstream finished`);
       expect(staleSeconds).toBeLessThan(6);
       expect(Date.parse(done.syncedAt!)).toBeGreaterThan(Date.parse(early.syncedAt!));
     },
