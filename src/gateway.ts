@@ -25,10 +25,14 @@ import { createSubmitRateLimiter } from './services/submit-rate-limiter';
 import { SubmissionLimits } from './services/submission-limits';
 import { TaskQueryService } from './services/task-query-service';
 import { TaskHistoryService } from './services/task-history-service';
+import { UnreconciledCreatesService } from './services/unreconciled-creates-service';
 import { UsageReportService } from './services/usage-report-service';
 import { TaskOwnership } from './live/task-ownership';
 import { openStore, type GatewayStore } from './store/open-store';
 import { HttpUpstreamClient } from './upstream/http-upstream-client';
+
+/** How often SUBMITTING tasks past the create window are marked OUTCOME_UNKNOWN. */
+const CREATE_SWEEP_INTERVAL_MS = 5_000;
 
 /** The upstream to talk to: the real API, or the embedded simulator that `main.ts` started. */
 export interface UpstreamTarget {
@@ -102,6 +106,16 @@ export async function startGateway(
     timeoutMs: config.upstream.timeoutMs,
     logger,
   });
+  // Creates a stopped process (or replica) left in flight may have been billed: OUTCOME_UNKNOWN
+  // once older than a create can take, until a callback adopts them.
+  const unreconciledCreates = new UnreconciledCreatesService({ tasks: store.tasks, logger });
+  const createWindowMs = config.upstream.timeoutMs + 5_000;
+  await unreconciledCreates.recoverInterrupted(createWindowMs).catch(async (error: unknown) => {
+    await store.close();
+    await tracing.shutdown();
+    throw error;
+  });
+  const stopCreateSweep = unreconciledCreates.sweep(createWindowMs, CREATE_SWEEP_INTERVAL_MS);
   const events = createTaskEvents(undefined, (error) => logger.error({ err: error }, 'task event listener failed'));
   // Every stored change, from whichever replica wrote it, reaches this replica's subscribers.
   const unsubscribeChanges = store.changes.subscribe((task) => events.publish(task));
@@ -154,7 +168,8 @@ export async function startGateway(
     upstream: instrumentUpstream(upstream, { metrics, tracing }),
     idempotency: store.idempotency,
     idempotencyTtlMs: config.idempotencyTtlSeconds * 1000,
-    createWindowMs: config.upstream.timeoutMs + 5_000,
+    maxPromptChars: config.maxPromptChars,
+    createWindowMs,
     admit: (clientId, taskId) => limits.admit(clientId, taskId),
     watch: (id) => poller.watch(id),
     callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
@@ -168,16 +183,29 @@ export async function startGateway(
     cache: store.caches.usageReports,
     maxBuckets: config.usage.maxReportBuckets,
   });
-  const services = { generation: countRefusals(generation, metrics), taskQueries, taskHistory, usageReports };
+  const services = {
+    generation: countRefusals(generation, metrics),
+    taskQueries,
+    taskHistory,
+    usageReports,
+    unreconciledCreates,
+  };
   const schema = buildGatewaySchema(services, events.pubSub);
   // The unfinished tasks of the whole gateway by status, counted at scrape time from the store.
   metrics.observe({ tasksByStatus: () => store.tasks.countUnfinishedByStatus() });
-  const webhook = callbacksOn
-    ? createSparkDanceWebhookHandler(
-        new UpstreamCallbackService({ tokens, tasks: store.tasks, refreshNow }),
-        logger.child({ component: 'webhook' }),
-      )
+  const callbacks = callbacksOn
+    ? new UpstreamCallbackService({
+        tokens,
+        tasks: store.tasks,
+        upstream,
+        refreshNow,
+        // An adopted create (stored here, so leased here): the poller follows it; subscribers
+        // hear of it through the change feed.
+        onAdopted: (task) => poller.watch(task.id),
+        logger: logger.child({ component: 'callbacks' }),
+      })
     : undefined;
+  const webhook = callbacks && createSparkDanceWebhookHandler(callbacks, logger.child({ component: 'webhook' }));
 
   let server: RunningGatewayServer | undefined;
   try {
@@ -208,6 +236,7 @@ export async function startGateway(
     await ownership.start();
   } catch (error) {
     await server?.stop();
+    await stopCreateSweep();
     await ownership.stop();
     await poller.stop();
     await store.close();
@@ -222,6 +251,8 @@ export async function startGateway(
     await running.stop();
     // A create the upstream may already have billed must reach the store before it closes.
     await generation.drain(config.upstream.timeoutMs + 1_000);
+    await callbacks?.drain();
+    await stopCreateSweep();
     // Leases given back after the last read: another replica takes the tasks over at once.
     await poller.stop();
     await ownership.stop();

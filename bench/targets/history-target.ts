@@ -62,6 +62,7 @@ function seedTask(i: number, todayMs: number, nowMs: number): VideoTask {
     clientId,
     revision: recent ? 2 : 3,
     upstreamTaskId: `cgt-bench-${i}`,
+    syncedAt: finishedAt,
     model: modelForMode(mode),
     mode,
     status,

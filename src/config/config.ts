@@ -71,6 +71,8 @@ export interface GatewayConfig {
   };
   /** How long a client's idempotency key keeps naming its submission. */
   idempotencyTtlSeconds: number;
+  /** Longest prompt accepted, in characters (code points); longer is `PROMPT_TOO_LONG`. */
+  maxPromptChars: number;
   limits: {
     /** Per client; beyond it `RateLimitedError`. */
     submitsPerMinute: number;
@@ -194,6 +196,7 @@ const envSchema = z
     AUTH_JWT_ISSUER: optionalText,
     AUTH_JWT_AUDIENCE: optionalText,
     IDEMPOTENCY_TTL_SECONDS: intFrom(24 * 60 * 60, 1),
+    MAX_PROMPT_CHARS: intFrom(5_000, 1),
     RATE_LIMIT_SUBMITS_PER_MINUTE: intFrom(30, 1),
     MAX_ACTIVE_TASKS_PER_CLIENT: intFrom(20, 1),
     MAX_UPSTREAM_ACTIVE_TASKS: intFrom(100, 1),
@@ -330,6 +333,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoPage: e.DEMO_PAGE === undefined ? !production : e.DEMO_PAGE === 'true',
     jwt: { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
+    maxPromptChars: e.MAX_PROMPT_CHARS,
     limits: {
       submitsPerMinute: e.RATE_LIMIT_SUBMITS_PER_MINUTE,
       maxActiveTasksPerClient: e.MAX_ACTIVE_TASKS_PER_CLIENT,

@@ -1,4 +1,4 @@
-import { canTransition, isTerminal, VideoTaskStatus } from './task-status';
+import { canTransition, isTerminal, isUnconfirmed, VideoTaskStatus } from './task-status';
 import type { TaskError, VideoTask } from './video-task';
 
 /** What an observation of the upstream says about a task, in domain terms. */
@@ -51,4 +51,40 @@ export function expireTask(task: VideoTask, nowIso: string, error: TaskError): V
 export function failTask(task: VideoTask, nowIso: string, error: TaskError): VideoTask | null {
   if (isTerminal(task.status)) return null;
   return { ...task, status: VideoTaskStatus.FAILED, error, finishedAt: nowIso, updatedAt: nowIso };
+}
+
+/**
+ * The write-ahead task after the upstream accepted its create: it now has its upstream id and
+ * is QUEUED. A task already adopted under the same id (a callback beat the create's answer) is
+ * left as it is (null); a different id is a contradiction the caller must not store.
+ * @throws Error when the task already names another upstream task
+ */
+export function confirmCreated(task: VideoTask, upstreamTaskId: string, nowIso: string): VideoTask | null {
+  if (task.upstreamTaskId !== null) {
+    if (task.upstreamTaskId === upstreamTaskId) return null;
+    throw new Error(`task ${task.id} already names upstream task ${task.upstreamTaskId}, not ${upstreamTaskId}`);
+  }
+  return { ...task, upstreamTaskId, status: VideoTaskStatus.QUEUED, updatedAt: nowIso };
+}
+
+/** The write-ahead task after its create got no answer saying whether it was accepted. */
+export function markOutcomeUnknown(task: VideoTask, nowIso: string): VideoTask | null {
+  if (task.status !== VideoTaskStatus.SUBMITTING) return null;
+  return { ...task, status: VideoTaskStatus.OUTCOME_UNKNOWN, updatedAt: nowIso };
+}
+
+/**
+ * An unconfirmed task (SUBMITTING or OUTCOME_UNKNOWN) adopting the upstream task it was
+ * created as, from a read of that task: it gets the upstream id and the observed state.
+ * Null when the task is not unconfirmed any more (a create's answer or another callback was first).
+ */
+export function adoptUpstreamTask(
+  task: VideoTask,
+  upstreamTaskId: string,
+  observed: TaskObservation,
+  nowIso: string,
+): VideoTask | null {
+  if (!isUnconfirmed(task.status) || task.upstreamTaskId !== null) return null;
+  const claimed: VideoTask = { ...task, upstreamTaskId, status: VideoTaskStatus.QUEUED };
+  return { ...(applyObservation(claimed, observed, nowIso) ?? claimed), syncedAt: nowIso, updatedAt: nowIso };
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ValidatedGeneration } from './generation-request';
+import type { VideoTask } from './video-task';
 
 /**
  * A stable digest of what a validated generation would ask the upstream to do: mode, model,
@@ -9,13 +10,18 @@ import type { ValidatedGeneration } from './generation-request';
  * fingerprints match; defaults are applied first, so spelling a default out changes nothing.
  */
 export function fingerprintGeneration(generation: ValidatedGeneration): string {
+  return fingerprintTask({ ...generation, images: generation.images.map(({ facts }) => facts) });
+}
+
+/** The same digest from a stored task: a task's fingerprint equals that of the generation that made it. */
+export function fingerprintTask(task: Pick<VideoTask, 'mode' | 'model' | 'prompt' | 'images' | 'options'>): string {
   const canonical = {
-    mode: generation.mode,
-    model: generation.model,
-    prompt: generation.prompt,
-    images: generation.images.map(({ facts }) => [facts.role, facts.sha256, facts.url ?? null]),
+    mode: task.mode,
+    model: task.model,
+    prompt: task.prompt,
+    images: task.images.map((facts) => [facts.role, facts.sha256, facts.url ?? null]),
     // Sorted keys: the digest must not depend on the order options were written in.
-    options: Object.fromEntries(Object.entries(generation.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    options: Object.fromEntries(Object.entries(task.options).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }

@@ -3,6 +3,7 @@
 /** Closed set of validation codes; GraphQL exposes them as `InputIssue.code` strings. */
 export enum InputIssueCode {
   MISSING_PROMPT = 'MISSING_PROMPT',
+  PROMPT_TOO_LONG = 'PROMPT_TOO_LONG',
   INVALID_RESOLUTION = 'INVALID_RESOLUTION',
   INVALID_RATIO = 'INVALID_RATIO',
   INVALID_DURATION = 'INVALID_DURATION',

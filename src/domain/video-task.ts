@@ -54,7 +54,8 @@ export interface VideoTask {
   id: string;
   clientId: string;
   revision: number;
-  upstreamTaskId: string;
+  /** The upstream's id; null while the create is in flight or its outcome is unknown. */
+  upstreamTaskId: string | null;
   model: VideoModel;
   mode: GenerationMode;
   status: VideoTaskStatus;
@@ -69,4 +70,6 @@ export interface VideoTask {
   lastFrameUrl: string | null;
   usage: TaskUsage | null;
   error: TaskError | null;
+  /** When the upstream was last read successfully for this task (null: never). */
+  syncedAt: string | null;
 }

@@ -6,13 +6,22 @@ import type { GatewayContext } from './context';
 import { applyOneOf } from './one-of';
 import { FrameCountResolver } from './resolvers/frame-count.resolver';
 import { GenerateVideoResolver } from './resolvers/generate-video.resolver';
+import { UnreconciledCreatesResolver } from './resolvers/unreconciled-creates.resolver';
 import { UsageReportResolver } from './resolvers/usage-report.resolver';
 import { VideoTaskUpdatesResolver } from './resolvers/video-task-updates.resolver';
 import { VideoTaskResolver } from './resolvers/video-task.resolver';
 import { VideoTasksResolver } from './resolvers/video-tasks.resolver';
 import type { GatewayServices } from './services';
 
-const RESOLVERS = [VideoTaskResolver, GenerateVideoResolver, FrameCountResolver, VideoTaskUpdatesResolver, VideoTasksResolver, UsageReportResolver] as const;
+const RESOLVERS = [
+  VideoTaskResolver,
+  GenerateVideoResolver,
+  FrameCountResolver,
+  VideoTaskUpdatesResolver,
+  VideoTasksResolver,
+  UsageReportResolver,
+  UnreconciledCreatesResolver,
+] as const;
 
 /**
  * The executable schema. Resolvers are built once with the services injected through the

@@ -17,8 +17,9 @@ export function redactWebhookPath(path: string): string {
 
 /**
  * `POST /webhooks/spark-dance/{token}`: checks the token before reading anything, answers
- * 404 to unknown ones (discarding their body unread) and 202 at once to valid ones; the
- * status read it triggers happens after the answer.
+ * 404 to unknown ones and closes the connection (their body is never read), and 202 to valid
+ * ones once their (bounded) body is in; the read it triggers happens after the answer. Only a
+ * callback for an unconfirmed create has its body parsed, for the upstream id to look up.
  */
 export function createSparkDanceWebhookHandler(callbacks: UpstreamCallbackService, logger: Logger) {
   return async (request: IncomingMessage, response: ServerResponse, token: string): Promise<void> => {
@@ -28,19 +29,30 @@ export function createSparkDanceWebhookHandler(callbacks: UpstreamCallbackServic
       return sendJson(response, 405, { error: 'method not allowed' });
     }
     const outcome = await callbacks.receive(token);
-    switch (outcome) {
-      case 'unknown-token':
-        request.resume();
-        return sendJson(response, 404, { error: 'not found' });
-      case 'accepted':
-        try {
-          await readBody(request, MAX_CALLBACK_BYTES); // read to keep the connection usable; never trusted
-        } catch (error) {
-          if (error instanceof BodyTooLargeError) return refuseUnread(request, response, 413, { error: 'callback body too large' });
-          throw error;
-        }
-        logger.debug('upstream callback accepted');
-        return sendJson(response, 202, { accepted: true });
+    if (outcome.kind === 'unknown-token') {
+      // Nothing of the body is read: the connection closes with the answer.
+      refuseUnread(request, response, 404, { error: 'not found' });
+      return;
     }
+    let body: string;
+    try {
+      body = await readBody(request, MAX_CALLBACK_BYTES); // read to keep the connection usable
+    } catch (error) {
+      if (error instanceof BodyTooLargeError)
+        return refuseUnread(request, response, 413, { error: 'callback body too large' });
+      throw error;
+    }
+    logger.debug('upstream callback accepted');
+    sendJson(response, 202, { accepted: true });
+    if (outcome.kind === 'adopt') void callbacks.adopt(outcome.taskId, parseJson(body));
   };
+}
+
+/** The body as JSON, or undefined when it is not JSON (the service's parser judges it further). */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -21,6 +21,8 @@ export interface TaskPollerOptions extends PollScheduleOptions {
   notFoundConfirmations?: number;
   /** ...and how long they must span (default 60 s), so a proxy blip or a deploy is not a loss. */
   notFoundConfirmMs?: number;
+  /** Least time between two reads of one task that callbacks ask for (default 1 s). */
+  refreshGapMs?: number;
   /** How long `stop()` waits for reads in flight (default 5 s). */
   stopGraceMs?: number;
   now?: () => number;
@@ -47,6 +49,10 @@ interface Watch {
   inFlight: boolean;
   /** A refresh was asked for while a read was in flight: read once more right after it. */
   again: boolean;
+  /** Failed reads in a row (5xx, timeout, 429, malformed, unconfirmed 404): drives the retry backoff. */
+  failures: number;
+  /** When the last read started (epoch ms): refreshes keep their distance from it. */
+  lastReadAtMs: number;
 }
 
 /**
@@ -81,14 +87,18 @@ export class TaskPoller {
   /** Starts following a task (no-op when already followed). */
   watch(taskId: string): void {
     if (this.stopped || this.watches.has(taskId)) return;
-    const watch: Watch = { timer: undefined, dueAtMs: 0, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0, inFlight: false, again: false };
+    const watch: Watch = {
+      ...{ timer: undefined, dueAtMs: 0, quietReads: 0, reads: 0, notFound: 0, notFoundSince: 0 },
+      ...{ inFlight: false, again: false, failures: 0, lastReadAtMs: 0 },
+    };
     this.watches.set(taskId, watch);
     // Jittered like every later read, so tasks resumed together after a restart don't read at once.
     this.schedule(taskId, watch, nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options));
   }
 
   /**
-   * Reads a task as soon as possible (an upstream callback said it changed). Joins a read in
+   * Reads a task as soon as possible (an upstream callback said it changed), but never sooner
+   * than `refreshGapMs` after its last read, so callbacks cannot drive reads. Joins a read in
    * flight rather than starting a second one: that read is followed by one more, since it may
    * have started before the change. Starts following a task that was not followed.
    */
@@ -104,7 +114,13 @@ export class TaskPoller {
       watch.again = true;
       return;
     }
-    this.schedule(taskId, watch, 0);
+    const delay = this.refreshDelay(watch);
+    if (watch.dueAtMs > this.now() + delay) this.schedule(taskId, watch, delay);
+  }
+
+  /** How long a refresh must wait to keep its distance from the last read. */
+  private refreshDelay(watch: Watch): number {
+    return Math.max(0, watch.lastReadAtMs + (this.options.refreshGapMs ?? 1_000) - this.now());
   }
 
   /**
@@ -177,11 +193,15 @@ export class TaskPoller {
     watch.inFlight = true;
     try {
       const task = await this.options.tasks.get(taskId);
-      if (!task || isTerminal(task.status)) {
+      // No upstream id (a create in flight or unresolved): nothing to read; adoption watches it again.
+      if (!task || isTerminal(task.status) || task.upstreamTaskId === null) {
         this.drop(taskId);
         return;
       }
-      const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> => (this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, watch)));
+      const upstreamTaskId = task.upstreamTaskId;
+      const next = await this.limiter.execute((): Promise<VideoTask | undefined | typeof PAUSED> =>
+        this.paused() ? Promise.resolve(PAUSED) : this.readOnce(task, upstreamTaskId, watch),
+      );
       if (next === PAUSED) {
         this.schedule(taskId, watch, 0);
         return;
@@ -191,7 +211,8 @@ export class TaskPoller {
         this.drop(taskId);
         return;
       }
-      this.schedule(taskId, watch, watch.again ? 0 : nextPollDelay({ serviceTier: (next ?? task).options.serviceTier, reads: watch.reads, quietReads: watch.quietReads }, this.options));
+      const delay = watch.again ? this.refreshDelay(watch) : this.nextDelay(watch, (next ?? task).options.serviceTier);
+      this.schedule(taskId, watch, delay);
     } catch (error) {
       this.options.logger.error({ err: error, taskId }, 'poll failed');
       watch.quietReads += 1;
@@ -202,19 +223,36 @@ export class TaskPoller {
     }
   }
 
+  /**
+   * The delay after a read: the normal schedule, or after a failed read the retry backoff
+   * (POLL_MIN_INTERVAL_MS doubling up to POLL_MAX_INTERVAL_MS, callbacks or not), so a failed
+   * read is never left to the long callback safety interval.
+   */
+  private nextDelay(watch: Watch, serviceTier: ServiceTier): number {
+    const { reads, quietReads, failures } = watch;
+    if (failures === 0) return nextPollDelay({ serviceTier, reads, quietReads }, this.options);
+    const { minIntervalMs, maxIntervalMs } = this.options;
+    // The backoff of a quiet task without callbacks, counted in failures.
+    const retry = { serviceTier: ServiceTier.DEFAULT, reads, quietReads: failures - 1 };
+    return nextPollDelay(retry, { minIntervalMs, maxIntervalMs });
+  }
+
   /** One status read and its consequences; returns the stored task after it. */
-  private async readOnce(task: VideoTask, watch: Watch): Promise<VideoTask | undefined> {
+  private async readOnce(task: VideoTask, upstreamTaskId: string, watch: Watch): Promise<VideoTask | undefined> {
     const nowMs = this.now();
     const nowIso = new Date(nowMs).toISOString();
     const pastExpiry = nowMs >= Date.parse(task.expiresAt);
+    watch.lastReadAtMs = nowMs;
     try {
-      const snapshot = await this.options.upstream.getTask(task.upstreamTaskId);
+      const snapshot = await this.options.upstream.getTask(upstreamTaskId);
       watch.notFound = 0;
-      const stored = await this.store(task.id, (current) => applyObservation(current, snapshot, nowIso), watch);
+      watch.failures = 0;
+      const stored = await this.store(task.id, (current) => applyObservation(current, snapshot, nowIso), watch, nowIso);
       if (pastExpiry && stored && !isTerminal(stored.status)) return this.expire(task.id, nowIso, watch);
       return stored;
     } catch (error) {
       if (!(error instanceof UpstreamRequestError)) throw error;
+      watch.failures += 1;
       if (error.kind === 'rate_limited') {
         // Everyone waits: hammering a rate-limited upstream only extends the limit.
         this.pausedUntil = Math.max(this.pausedUntil, nowMs + (error.retryAfterSeconds ?? 1) * 1000);
@@ -248,12 +286,22 @@ export class TaskPoller {
     );
   }
 
-  private async store(taskId: string, change: (current: VideoTask) => VideoTask | null, watch: Watch): Promise<VideoTask | undefined> {
+  /**
+   * Stores `change` of a task; with `syncedAt` (a successful read) also the time of the read,
+   * quiet reads included. Only real changes reset the backoff and reach subscribers.
+   */
+  private async store(
+    taskId: string,
+    change: (current: VideoTask) => VideoTask | null,
+    watch: Watch,
+    syncedAt?: string,
+  ): Promise<VideoTask | undefined> {
     let changed = false;
     const stored = await this.options.tasks.update(taskId, (current) => {
       const next = change(current);
       changed = next !== null;
-      return next;
+      if (syncedAt === undefined || (!changed && isTerminal(current.status))) return next;
+      return { ...(next ?? current), syncedAt };
     });
     if (changed && stored) {
       watch.quietReads = 0;

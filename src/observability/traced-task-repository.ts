@@ -1,3 +1,4 @@
+import type { UnfinishedStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import type { TaskRepository } from '../store/task-repository';
 import type { SpanHook } from './tracing';
@@ -13,5 +14,8 @@ export function traceTaskRepository(tasks: TaskRepository, withSpan: SpanHook): 
     update: (id: string, change: (current: VideoTask) => VideoTask | null) =>
       withSpan('store tasks.update', () => tasks.update(id, change)),
     listActive: () => withSpan('store tasks.listActive', () => tasks.listActive()),
+    listByStatus: (statuses: readonly UnfinishedStatus[]) =>
+      withSpan('store tasks.listByStatus', () => tasks.listByStatus(statuses)),
+    delete: (id: string) => withSpan('store tasks.delete', () => tasks.delete(id)),
   };
 }

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import { fingerprintGeneration } from '../domain/generation-fingerprint';
 import type { GenerationRequest, ValidatedGeneration } from '../domain/generation-request';
 import { checkIdempotencyKey, idempotencyKeyReusedIssue } from '../domain/idempotency-key';
-import { VideoTaskStatus } from '../domain/task-status';
+import { confirmCreated, markOutcomeUnknown } from '../domain/apply-snapshot';
+import { isUnconfirmed, VideoTaskStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import { validateGenerationRequest } from '../domain/validation/validate-generation';
 import type { IdempotencyRecord, IdempotencyRepository } from '../store/idempotency-repository';
@@ -27,11 +28,13 @@ export interface GenerationServiceDeps {
   idempotency: IdempotencyRepository;
   /** How long an idempotency key keeps naming its submission. */
   idempotencyTtlMs: number;
+  /** `MAX_PROMPT_CHARS` (default 5,000). */
+  maxPromptChars?: number;
   /** Admits a submission (as task `taskId`) past the rate and active-task limits, or throws `SubmissionLimitError`. */
   admit: (clientId: string, taskId: string) => Promise<SlotReservation>;
   /**
-   * How long a keyed create may take, from its record's creation: a repeat of the key that
-   * finds the record without its task waits this long for another replica to store it.
+   * How long a create may take, from its key's record: a repeat of the key that finds the
+   * create still under way (on another replica) waits this long for its outcome.
    */
   createWindowMs?: number;
   /** Told about every new task so it gets followed to its end. */
@@ -43,11 +46,11 @@ export interface GenerationServiceDeps {
   newTaskId?: () => string;
 }
 
+/** How often a repeat of a key polls for the outcome of a create another replica is making. */
+const FOREIGN_FLIGHT_POLL_MS = 200;
+
 /** Prefix of task ids, so `node(id)` can tell a task id from anything else. */
 export const TASK_ID_PREFIX = 'vt_';
-
-/** How often a repeat of a key polls for the task another replica is creating. */
-const FOREIGN_FLIGHT_POLL_MS = 200;
 
 /** A keyed submission under way in this process, joined by identical concurrent requests. */
 interface KeyedFlight {
@@ -57,9 +60,11 @@ interface KeyedFlight {
 
 /**
  * Submits generations: validate everything first (so bad input never costs money), honour the
- * idempotency key, pass the limits, create upstream exactly once, store the task, and hand it
- * to the poller. Throws `InvalidGenerationError`, `SubmissionLimitError` or
- * `UpstreamRequestError`; the GraphQL layer turns those into typed results.
+ * idempotency key, pass the limits, store a SUBMITTING task (write-ahead), create upstream
+ * exactly once, confirm the task, and hand it to the poller. Throws `InvalidGenerationError`,
+ * `SubmissionLimitError`, `CreateOutcomeUnknownError` (the create may have been accepted: its
+ * task stays OUTCOME_UNKNOWN) or `UpstreamRequestError`; the GraphQL layer turns those into
+ * typed results.
  *
  * Idempotency: a key names one submission of one client for `idempotencyTtlMs`. The same key
  * with the same input (same fingerprint) returns that task (`replayed: true`) without calling
@@ -99,11 +104,11 @@ export class GenerationService {
   }
 
   private async submitNow(clientId: string, request: GenerationRequest, idempotencyKey: string | undefined): Promise<SubmittedGeneration> {
-    const validation = validateGenerationRequest(request);
+    const validation = validateGenerationRequest(request, { maxPromptChars: this.deps.maxPromptChars });
     const keyIssue = idempotencyKey === undefined ? undefined : checkIdempotencyKey(idempotencyKey);
     if (!validation.ok || keyIssue) throw new InvalidGenerationError([...(validation.ok ? [] : validation.issues), ...(keyIssue ? [keyIssue] : [])]);
     const generation = validation.value;
-    if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId(), undefined);
+    if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId());
 
     const fingerprint = fingerprintGeneration(generation);
     const flightKey = JSON.stringify([clientId, idempotencyKey]);
@@ -123,78 +128,58 @@ export class GenerationService {
   }
 
   private async submitKeyed(clientId: string, key: string, fingerprint: string, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
-    const record: IdempotencyRecord = {
-      clientId,
-      key,
-      fingerprint,
-      taskId: this.newTaskId(),
-      state: 'pending',
-      createdAt: new Date(this.now()).toISOString(),
-    };
+    const taskId = this.newTaskId();
+    const createdAt = new Date(this.now()).toISOString();
+    const record: IdempotencyRecord = { clientId, key, fingerprint, taskId, state: 'pending', createdAt };
     // Write-ahead, atomically across replicas: the key names the task id before the create can be billed.
     const holder = await this.deps.idempotency.claim(record, this.deps.idempotencyTtlMs);
-    if (holder.taskId !== record.taskId) {
+    if (holder.taskId !== taskId) {
       if (holder.fingerprint !== fingerprint) throw new InvalidGenerationError([idempotencyKeyReusedIssue()]);
-      const replay = await this.replay(holder, generation);
-      // The earlier create was refused meanwhile and freed the key: this request submits.
-      return replay ?? this.submitKeyed(clientId, key, fingerprint, generation);
+      const replayed = await this.replay(holder, generation);
+      // That create was refused meanwhile and freed the key: this request submits.
+      return replayed ?? this.submitKeyed(clientId, key, fingerprint, generation);
     }
-    let reservation: SlotReservation;
-    try {
-      reservation = await this.deps.admit(clientId, record.taskId);
-    } catch (error) {
-      await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
-      throw error;
-    }
-    let submitted: SubmittedGeneration;
-    try {
-      submitted = await this.create(clientId, generation, record.taskId, reservation);
-    } catch (error) {
-      if (error instanceof UpstreamRequestError) {
-        // Maybe accepted: the record stays, so a repeat of this request cannot create (and bill) again.
-        if (error.outcomeUnknown) throw new CreateOutcomeUnknownError(record.taskId, error.message);
-        // The upstream refused it, or never got it: free the key for a retry.
-        await this.deps.idempotency.delete(clientId, key).catch(() => undefined);
-      }
-      // Any other failure (storing a created task) keeps the record: the outcome is unknown to a retry.
-      throw error;
-    }
-    await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
-      // The task is stored; a later request with this key finds it through the pending record.
-      this.deps.logger.error({ err: error, clientId, taskId: record.taskId }, 'idempotency record could not be marked created');
+    const submitted = await this.create(clientId, generation, taskId, {
+      // The upstream refused it, never got it, or no slot was free: free the key for a retry.
+      onRefused: () => this.deps.idempotency.delete(clientId, key).catch(() => undefined),
     });
+    await this.markCreated(record);
     return submitted;
   }
 
   /**
-   * The task an earlier submission with this key made, as it is now. A record still without
-   * its task is a create under way on another replica (waited for, within the create window)
-   * or one that was interrupted (its outcome is unknown). Resolves to undefined when the record
-   * disappears meanwhile (that create was refused and freed the key).
+   * The task an earlier submission with this key made, as it is now. A create still under way
+   * (on another replica: no task yet, or SUBMITTING) is waited for within the create window;
+   * resolves to undefined when its record disappears meanwhile (the create was refused). An
+   * unresolved create, or one past the window, is answered as such: it may have been billed.
    */
   private async replay(holder: IdempotencyRecord, generation: ValidatedGeneration): Promise<SubmittedGeneration | undefined> {
     const windowEndsMs = Date.parse(holder.createdAt) + (this.deps.createWindowMs ?? 0);
     for (;;) {
       const task = await this.deps.tasks.get(holder.taskId);
-      if (task) {
-        if (holder.state === 'pending') {
-          // The task is stored; only the record's last write was lost. The replay stands regardless.
-          await this.putRecord({ ...holder, state: 'created' }).catch((error: unknown) => {
-            this.deps.logger.error({ err: error, clientId: holder.clientId, taskId: holder.taskId }, 'idempotency record could not be marked created');
-          });
-        }
+      if (task && !isUnconfirmed(task.status)) {
+        // The task is stored (or was adopted); only the record's last write may be missing.
+        if (holder.state === 'pending') await this.markCreated(holder);
         return { task, warnings: generation.warnings, replayed: true };
       }
-      if (this.now() >= windowEndsMs) break;
+      const underWay = !task || task.status === VideoTaskStatus.SUBMITTING;
+      if (!underWay || this.now() >= windowEndsMs) break;
       await new Promise((resolve) => setTimeout(resolve, FOREIGN_FLIGHT_POLL_MS));
       const current = await this.deps.idempotency.get(holder.clientId, holder.key);
       if (!current || current.taskId !== holder.taskId) return undefined;
     }
-    // No task behind the record, past the time a create takes: an earlier attempt stopped between
-    // the write-ahead record and storing its task (a crash, a failed insert). Its create may have
-    // been billed; creating again could bill twice.
-    this.deps.logger.warn({ clientId: holder.clientId, taskId: holder.taskId }, 'idempotency key of an interrupted submission reused: create outcome unknown');
+    // No confirmed task behind the record: its create may have been billed; creating again could bill twice.
+    const reused = 'idempotency key of an unconfirmed submission reused: create outcome unknown';
+    this.deps.logger.warn({ clientId: holder.clientId, taskId: holder.taskId }, reused);
     throw new CreateOutcomeUnknownError(holder.taskId);
+  }
+
+  private async markCreated(record: IdempotencyRecord): Promise<void> {
+    await this.putRecord({ ...record, state: 'created' }).catch((error: unknown) => {
+      // A later request with this key finds the task through the pending record.
+      const { clientId, taskId } = record;
+      this.deps.logger.error({ err: error, clientId, taskId }, 'idempotency record could not be marked created');
+    });
   }
 
   /** Writes a record for what is left of its time to live (counted from the first submission). */
@@ -203,38 +188,75 @@ export class GenerationService {
     await this.deps.idempotency.put(record, Math.max(1, leftMs));
   }
 
-  /** Gives a slot back; a failure is logged (the reservation then expires on its own). */
-  private async release(slot: SlotReservation, taskId: string): Promise<void> {
-    await slot.release().catch((error: unknown) => this.deps.logger.warn({ err: error, taskId }, 'slot release failed'));
-  }
-
   /**
-   * Creates the task upstream and stores it. `reservation` is the slot admitted for it (keyed
-   * submissions are admitted by the caller, after the replay checks).
+   * Creates the task: a SUBMITTING task is stored first (write-ahead: whatever happens to the
+   * create, our id names it), then the upstream create, then the task is confirmed (QUEUED,
+   * with its upstream id). A create the upstream refused or never got deletes the task; one
+   * that may have been accepted leaves it OUTCOME_UNKNOWN (a callback can still adopt it).
    */
-  private async create(clientId: string, generation: ValidatedGeneration, id: string, reservation: SlotReservation | undefined): Promise<SubmittedGeneration> {
-    const slot = reservation ?? (await this.deps.admit(clientId, id));
+  private async create(
+    clientId: string,
+    generation: ValidatedGeneration,
+    id: string,
+    keyed?: KeyedHooks,
+  ): Promise<SubmittedGeneration> {
+    let slot: SlotReservation;
+    try {
+      slot = await this.deps.admit(clientId, id);
+    } catch (error) {
+      await keyed?.onRefused();
+      throw error;
+    }
+    const pending = this.pendingTask(clientId, generation, id);
+    try {
+      // Storing it commits the slot reserved for it.
+      await this.deps.tasks.insert(pending);
+    } catch (error) {
+      await this.release(slot, id);
+      throw error;
+    }
     let created: Awaited<ReturnType<UpstreamApi['createTask']>>;
     try {
       created = await this.deps.upstream.createTask(generation, { callbackUrl: this.deps.callbackUrlFor?.(id) });
     } catch (error) {
-      await this.release(slot, id);
-      if (error instanceof UpstreamRequestError && error.outcomeUnknown) {
-        // No answer says whether the upstream accepted (and billed) it: keep a trace to reconcile.
-        this.deps.logger.warn({ clientId, taskId: id, code: error.code }, 'create outcome unknown: the upstream may have accepted it');
+      // Anything but a clear refusal (a bug included) may have been accepted: never forget it.
+      if (!(error instanceof UpstreamRequestError) || error.outcomeUnknown) {
+        throw await this.outcomeUnknown(pending, error, keyed !== undefined);
       }
+      await this.forgetRefused(id);
+      await this.release(slot, id);
+      await keyed?.onRefused();
       throw error;
     }
+    let task: VideoTask;
+    try {
+      task = await this.confirm(id, created.upstreamTaskId);
+    } catch (error) {
+      // The upstream task exists and may be billed; the SUBMITTING record names it (start-up
+      // marks it OUTCOME_UNKNOWN, a callback adopts it).
+      const { upstreamTaskId } = created;
+      const facts = { err: error, clientId, taskId: id, upstreamTaskId };
+      this.deps.logger.error(facts, 'created upstream task could not be stored');
+      throw error;
+    }
+    this.deps.watch(task.id);
+    const { upstreamTaskId, mode } = task;
+    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId, mode }, 'generation submitted');
+    return { task, warnings: generation.warnings, replayed: false };
+  }
+
+  /** The write-ahead record of a create about to be sent. */
+  private pendingTask(clientId: string, generation: ValidatedGeneration, id: string): VideoTask {
     const createdAtMs = this.now();
     const createdAt = new Date(createdAtMs).toISOString();
-    const task: VideoTask = {
+    return {
       id,
       clientId,
       revision: 1,
-      upstreamTaskId: created.upstreamTaskId,
+      upstreamTaskId: null,
       model: generation.model,
       mode: generation.mode,
-      status: VideoTaskStatus.QUEUED,
+      status: VideoTaskStatus.SUBMITTING,
       prompt: generation.prompt,
       images: generation.images.map((image) => image.facts),
       options: generation.options,
@@ -246,18 +268,50 @@ export class GenerationService {
       lastFrameUrl: null,
       usage: null,
       error: null,
+      syncedAt: null,
     };
-    try {
-      await this.deps.tasks.insert(task);
-    } catch (error) {
-      // The upstream task exists and may be billed: make it findable by hand. (Its slot is
-      // released: no stored change would ever free it.)
-      await this.release(slot, id);
-      this.deps.logger.error({ err: error, clientId, upstreamTaskId: created.upstreamTaskId }, 'created upstream task could not be stored');
-      throw error;
-    }
-    this.deps.watch(task.id);
-    this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId: task.upstreamTaskId, mode: task.mode }, 'generation submitted');
-    return { task, warnings: generation.warnings, replayed: false };
   }
+
+  /** Stores the upstream's answer on the write-ahead task (a callback may have adopted it already). */
+  private async confirm(id: string, upstreamTaskId: string): Promise<VideoTask> {
+    const nowIso = new Date(this.now()).toISOString();
+    const task = await this.deps.tasks.update(id, (current) => confirmCreated(current, upstreamTaskId, nowIso));
+    if (!task) throw new Error(`write-ahead task ${id} vanished before its create was confirmed`);
+    return task;
+  }
+
+  /** A create that may have been accepted: the task stays, OUTCOME_UNKNOWN, for a callback or an admin to resolve. */
+  private async outcomeUnknown(pending: VideoTask, error: unknown, keyed: boolean): Promise<Error> {
+    const { id, clientId } = pending;
+    const upstream = error instanceof UpstreamRequestError ? error : undefined;
+    const facts = { err: upstream ? undefined : error, clientId, taskId: id, code: upstream?.code };
+    this.deps.logger.warn(facts, 'create outcome unknown: the upstream may have accepted it');
+    const nowIso = new Date(this.now()).toISOString();
+    try {
+      await this.deps.tasks.update(id, (current) => markOutcomeUnknown(current, nowIso));
+    } catch (storeError) {
+      // Start-up marks every SUBMITTING task OUTCOME_UNKNOWN anyway.
+      this.deps.logger.error({ err: storeError, taskId: id }, 'create outcome unknown could not be stored');
+    }
+    if (!upstream) return error instanceof Error ? error : new Error(String(error));
+    return new CreateOutcomeUnknownError(id, upstream.message, keyed ? undefined : upstream);
+  }
+
+  /** Gives a slot back; a failure is logged (the reservation then expires on its own). */
+  private async release(slot: SlotReservation, taskId: string): Promise<void> {
+    await slot.release().catch((error: unknown) => this.deps.logger.warn({ err: error, taskId }, 'slot release failed'));
+  }
+
+  /** Deletes the write-ahead task of a create that never reached the upstream or was refused. */
+  private async forgetRefused(id: string): Promise<void> {
+    await this.deps.tasks.delete(id).catch((error: unknown) => {
+      this.deps.logger.error({ err: error, taskId: id }, 'write-ahead task of a refused create could not be deleted');
+    });
+  }
+}
+
+/** What a keyed submission adds to {@link GenerationService.create}. */
+interface KeyedHooks {
+  /** Frees the key of a create that was refused (by the upstream, or by a limit before it). */
+  onRefused(): Promise<void>;
 }

@@ -27,6 +27,8 @@ export interface SimulatorControl {
   get(id: string): WireTask;
   /** The `callback_url` the task was created with, or null. */
   callbackUrl(id: string): string | null;
+  /** Ids of every task created so far, oldest first (what was accepted, and billed). */
+  taskIds(): string[];
 }
 
 /** Wires control calls to the task book and the callback notifier. */
@@ -48,5 +50,6 @@ export function createControl(deps: { book: TaskBook; notifier: CallbackNotifier
     setStatus: (id, status) => change(id, status),
     get: (id) => render(book.require(id)),
     callbackUrl: (id) => book.require(id).request.callbackUrl,
+    taskIds: () => book.ids(),
   };
 }

@@ -91,6 +91,11 @@ export class TaskBook {
     return task;
   }
 
+  /** Ids of every task, in creation order. */
+  ids(): string[] {
+    return [...this.tasks.keys()];
+  }
+
   /** The task with this id, if any. */
   get(id: string): SimTask | undefined {
     return this.tasks.get(id);

@@ -1,5 +1,5 @@
 import type { Keyv } from 'keyv';
-import { isTerminal } from '../domain/task-status';
+import { isTerminal, type UnfinishedStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 import { CACHE_TTL_MS } from './caches';
 import type { SqlTaskRepository } from './sql-task-repository';
@@ -55,6 +55,17 @@ export class CachedTaskRepository implements TaskRepository {
     // Only a move the domain never makes (out of a terminal status) could make a cached copy wrong.
     if (stored && !isTerminal(stored.status)) await this.cache.delete(id);
     return stored;
+  }
+
+  /** {@inheritDoc TaskRepository.listByStatus} */
+  listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]> {
+    return this.inner.listByStatus(statuses);
+  }
+
+  /** {@inheritDoc TaskRepository.delete} */
+  delete(id: string): Promise<boolean> {
+    // Only SUBMITTING tasks may go, and those are never cached.
+    return this.inner.delete(id);
   }
 
   /** {@inheritDoc SqlTaskRepository.countUnfinishedByStatus} */

@@ -30,6 +30,8 @@ export class PollLeases {
           .selectFrom('tasks')
           .select('id')
           .where('finished', '=', 0)
+          // A create still in flight or unresolved has nothing to poll yet.
+          .where('upstream_task_id', 'is not', null)
           .where((w) =>
             w.or([
               w('lease_until_ms', 'is', null),

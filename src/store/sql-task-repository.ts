@@ -1,5 +1,5 @@
 import type { Insertable, Kysely, Transaction } from 'kysely';
-import { isTerminal } from '../domain/task-status';
+import { isTerminal, VideoTaskStatus, type UnfinishedStatus } from '../domain/task-status';
 import { periodStart, PeriodKind } from '../domain/usage-period';
 import type { VideoTask } from '../domain/video-task';
 import type { Database, UsageRollupsTable } from './tables';
@@ -11,6 +11,15 @@ import { fixedFieldsOf, integerOf, parseTaskData, ROLLUP_SUM_COLUMNS, rollupDelt
 const READ_BATCH = 500;
 /** Compare-and-set attempts before an update gives up (only a pathological write storm gets there). */
 const MAX_UPDATE_ATTEMPTS = 50;
+
+/**
+ * Whether a task in `status` holds a submission slot: while its create is in flight and while it
+ * runs upstream. An unknown outcome holds none (nothing might ever free it; an adoption takes one
+ * again), nor does a finished task.
+ */
+function holdsSlot(status: VideoTaskStatus): boolean {
+  return !isTerminal(status) && status !== VideoTaskStatus.OUTCOME_UNKNOWN;
+}
 
 /** Who polls the tasks this repository inserts (see `PollLeases`). */
 export interface InsertLease {
@@ -40,8 +49,8 @@ export interface SqlTaskRepositoryDeps {
  *   is observed, by whichever replica);
  * - its hourly usage rollup (what reports sum), moved by the difference the write makes;
  * - the usage version of its creation day (cached usage reports of that day stop matching);
- * - its submission slot: held from its insert (which commits the submission's reservation),
- *   freed once it is finished;
+ * - its submission slot: held from its insert (which commits the submission's reservation)
+ *   while its create is in flight or it runs, freed once it is finished or its outcome unknown;
  * - the change announcement (PostgreSQL: a NOTIFY, delivered to every replica on commit).
  *
  * Updates are compare-and-set on `revision`: `change` runs on the current row, and the write
@@ -89,7 +98,7 @@ export class SqlTaskRepository implements TaskRepository {
     const columns = taskColumnsOf(task);
     const stored = parseTaskData(columns.data, task.id);
     const lease = this.deps.lease;
-    const leased = lease && !isTerminal(task.status) ? { owner: lease.owner, until: this.now() + lease.leaseMs } : undefined;
+    const leased = this.leaseFor(task);
     await this.deps.db.transaction().execute(async (trx) => {
       const result = await trx
         .insertInto('tasks')
@@ -160,6 +169,8 @@ export class SqlTaskRepository implements TaskRepository {
       }
       const next = parseTaskData(JSON.stringify({ ...proposed, revision: current.revision + 1 }), id);
       const columns = taskColumnsOf(next);
+      // A create confirmed (or adopted) here: this replica polls it first.
+      const leased = current.upstreamTaskId === null ? this.leaseFor(next) : undefined;
       const written = await this.deps.db.transaction().execute(async (trx) => {
         const result = await trx
           .updateTable('tasks')
@@ -169,6 +180,7 @@ export class SqlTaskRepository implements TaskRepository {
             revision: columns.revision,
             upstream_task_id: columns.upstream_task_id,
             data: columns.data,
+            ...(leased ? { lease_owner: leased.owner, lease_until_ms: leased.until } : {}),
           })
           .where('id', '=', id)
           .where('revision', '=', current.revision)
@@ -184,6 +196,44 @@ export class SqlTaskRepository implements TaskRepository {
       }
     }
     throw new Error(`task ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} update attempts`);
+  }
+
+  /** {@inheritDoc TaskRepository.listByStatus} */
+  async listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.deps.db
+      .selectFrom('tasks')
+      .select(['id', 'data'])
+      .where('finished', '=', 0)
+      .where('status', 'in', statuses)
+      .execute();
+    return rows.map((row) => parseTaskData(row.data, row.id));
+  }
+
+  /**
+   * {@inheritDoc TaskRepository.delete}
+   *
+   * In one transaction with the task: its slot, its share of the hourly rollup and its day's
+   * usage version. Announced to nobody: a task that never existed upstream has no subscribers
+   * to tell (its submitter gets the refusal).
+   */
+  async delete(id: string): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      const row = await trx.selectFrom('tasks').select('data').where('id', '=', id).executeTakeFirst();
+      if (!row) return false;
+      const task = parseTaskData(row.data, id);
+      if (task.status !== VideoTaskStatus.SUBMITTING) {
+        throw new Error(`task ${id} is ${task.status}: only a SUBMITTING task may be deleted`);
+      }
+      const result = await trx.deleteFrom('tasks').where('id', '=', id).where('revision', '=', task.revision).executeTakeFirst();
+      // Changed meanwhile (confirmed by its create): it exists upstream and stays.
+      if (Number(result.numDeletedRows) !== 1) throw new Error(`task ${id} changed while being deleted`);
+      await trx.deleteFrom('task_slots').where('task_id', '=', id).execute();
+      const rollup = rollupDeltaOf(task, undefined);
+      if (rollup) await this.addToRollup(trx, rollup);
+      await this.bumpUsageVersion(trx, task);
+      return true;
+    });
   }
 
   /** How many unfinished tasks there are of each unfinished status (from the partial index). */
@@ -203,6 +253,13 @@ export class SqlTaskRepository implements TaskRepository {
     return rows.map((row) => row.id);
   }
 
+  /** The poll lease a write gives this replica: for an unfinished task with an upstream task to read. */
+  private leaseFor(task: VideoTask): { owner: string; until: number } | undefined {
+    const lease = this.deps.lease;
+    if (!lease || isTerminal(task.status) || task.upstreamTaskId === null) return undefined;
+    return { owner: lease.owner, until: this.now() + lease.leaseMs };
+  }
+
   /** Writes what follows from `before` -> `after` (see the class docs), inside the write's transaction. */
   private async derive(
     trx: Transaction<Database>,
@@ -212,13 +269,16 @@ export class SqlTaskRepository implements TaskRepository {
   ): Promise<void> {
     const wasFinished = before !== undefined && isTerminal(before.status);
     const finished = isTerminal(after.status);
-    if (before === undefined && !finished) {
-      // The task now holds the slot its submission reserved (or one of its own: an import).
+    const holds = holdsSlot(after.status);
+    if (holds && !(before && holdsSlot(before.status))) {
+      // The task now holds the slot its submission reserved (or one of its own: an import, an adoption).
       await trx
         .insertInto('task_slots')
         .values({ task_id: after.id, client_id: after.clientId, committed: 1, expires_at_ms: null })
         .onConflict((conflict) => conflict.column('task_id').doUpdateSet({ committed: 1, expires_at_ms: null }))
         .execute();
+    } else if (!holds) {
+      await trx.deleteFrom('task_slots').where('task_id', '=', after.id).execute();
     }
     if (finished) {
       const usage = usageRowOf(after);
@@ -227,7 +287,6 @@ export class SqlTaskRepository implements TaskRepository {
         .values(usage)
         .onConflict((conflict) => conflict.column('task_id').doUpdateSet(usage))
         .execute();
-      await trx.deleteFrom('task_slots').where('task_id', '=', after.id).execute();
     } else if (wasFinished) {
       // Outside the domain's state machine (the contract allows it): the task counts as unfinished again.
       await trx.deleteFrom('usage_records').where('task_id', '=', after.id).execute();

@@ -1,3 +1,4 @@
+import type { UnfinishedStatus } from '../domain/task-status';
 import type { VideoTask } from '../domain/video-task';
 
 /**
@@ -35,6 +36,19 @@ export interface TaskRepository {
    * (its inserter already knows it).
    */
   listActive(): Promise<string[]>;
+
+  /**
+   * Every task whose status is one of `statuses` (unfinished ones only: those are indexed),
+   * in no particular order. Cost: O(unfinished tasks) here; a SQL store filters by index.
+   */
+  listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]>;
+
+  /**
+   * Removes a task that never existed upstream (a create the upstream definitely refused), with
+   * everything derived from it. Resolves to false for an unknown id. Rejects, removing nothing,
+   * when the task is not SUBMITTING: a task that may exist upstream is never forgotten.
+   */
+  delete(id: string): Promise<boolean>;
 }
 
 /** Raised by `insert` for an id that already exists. */

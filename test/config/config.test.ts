@@ -13,8 +13,14 @@ describe('loadConfig', () => {
       poll: { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000, callbackSafetyIntervalMs: 60000, notFoundConfirmMs: 60000, concurrency: 8 },
       callbacks: { publicBaseUrl: undefined, secret: undefined },
       websocket: { connectionInitTimeoutMs: 5000, keepAliveMs: 12000, maxMessageBytes: 1048576 },
+      maxPromptChars: 5000,
     });
     expect(config.apiKeys.size).toBe(0);
+  });
+
+  it('reads MAX_PROMPT_CHARS and refuses one below 1', () => {
+    expect(loadConfig({ MAX_PROMPT_CHARS: '800' }).maxPromptChars).toBe(800);
+    expect(() => loadConfig({ MAX_PROMPT_CHARS: '0' })).toThrow(/MAX_PROMPT_CHARS/);
   });
 
   it('reports every problem at once, without echoing secrets', () => {

@@ -1,4 +1,11 @@
-import { applyObservation, expireTask, failTask } from '../../src/domain/apply-snapshot';
+import {
+  adoptUpstreamTask,
+  applyObservation,
+  confirmCreated,
+  expireTask,
+  failTask,
+  markOutcomeUnknown,
+} from '../../src/domain/apply-snapshot';
 import { VideoTaskStatus as S } from '../../src/domain/task-status';
 import { queuedTask } from '../support/fixtures';
 
@@ -35,5 +42,32 @@ describe('applyObservation', () => {
     expect(expireTask({ ...task, status: S.SUCCEEDED }, NOW, error)).toBeNull();
     expect(failTask(task, NOW, error)).toMatchObject({ status: S.FAILED });
     expect(failTask({ ...task, status: S.EXPIRED }, NOW, error)).toBeNull();
+  });
+});
+
+describe('write-ahead creates', () => {
+  const submitting = queuedTask({ status: S.SUBMITTING, upstreamTaskId: null });
+
+  it('confirms a SUBMITTING task as QUEUED with its upstream id, once', () => {
+    const confirmed = confirmCreated(submitting, 'up-1', NOW)!;
+    expect(confirmed).toMatchObject({ status: S.QUEUED, upstreamTaskId: 'up-1', updatedAt: NOW });
+    expect(confirmCreated(confirmed, 'up-1', NOW)).toBeNull();
+    expect(() => confirmCreated(confirmed, 'up-2', NOW)).toThrow(/already names upstream task up-1/);
+  });
+
+  it('marks only a SUBMITTING task OUTCOME_UNKNOWN', () => {
+    expect(markOutcomeUnknown(submitting, NOW)).toMatchObject({ status: S.OUTCOME_UNKNOWN, upstreamTaskId: null });
+    expect(markOutcomeUnknown(task, NOW)).toBeNull();
+  });
+
+  it('adopts an upstream task into an unconfirmed one, in the state read, and only once', () => {
+    const unknown = markOutcomeUnknown(submitting, NOW)!;
+    const adopted = adoptUpstreamTask(unknown, 'up-9', observe(S.SUCCEEDED, { videos: [video], usage }), NOW)!;
+    expect(adopted).toMatchObject({ upstreamTaskId: 'up-9', status: S.SUCCEEDED, usage, finishedAt: NOW });
+    expect(adopted.syncedAt).toBe(NOW);
+    const queued = adoptUpstreamTask(unknown, 'up-9', observe(S.QUEUED), NOW);
+    expect(queued).toMatchObject({ status: S.QUEUED, syncedAt: NOW });
+    expect(adoptUpstreamTask(adopted, 'up-10', observe(S.QUEUED), NOW)).toBeNull();
+    expect(adoptUpstreamTask(task, 'up-10', observe(S.QUEUED), NOW)).toBeNull();
   });
 });

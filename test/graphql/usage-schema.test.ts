@@ -43,7 +43,15 @@ describe('schema: task history and usage contract', () => {
       'clientId: String',
       'totals: UsageTotals!',
     ]);
-    expect(fields('UsageReport')).toEqual(['from: DateTime!', 'to: DateTime!', 'granularity: UsageGranularity!', 'totals: UsageTotals!', 'buckets: [UsageBucket!]!']);
+    expect(fields('UsageReport')).toEqual([
+      'from: DateTime!',
+      'to: DateTime!',
+      'granularity: UsageGranularity!',
+      'totals: UsageTotals!',
+      'buckets: [UsageBucket!]!',
+      'unreconciled: UnreconciledUsage!',
+    ]);
+    expect(fields('UnreconciledUsage')).toEqual(['creates: Int!']);
     expect(sdl).toMatch(/enum UsageGranularity \{\s+HOUR\s+DAY\s+MONTH\s+TOTAL\s+\}/);
     expect(sdl).toMatch(/enum UsageDimension \{\s+MODEL\s+MODE\s+RESOLUTION\s+SERVICE_TIER\s+CLIENT\s+\}/);
   });

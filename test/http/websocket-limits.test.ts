@@ -138,7 +138,8 @@ describe('WebSocket slow consumer (WS_MAX_BUFFERED_BYTES)', () => {
   const clients: Client[] = [];
   beforeAll(async () => {
     // No keep-alive pings: only the buffer bound may close the stalled socket here.
-    h = await startHarness({ env: { ...ENV, WS_MAX_BUFFERED_BYTES: '1024', WS_KEEPALIVE_MS: '0' } });
+    // Prompts of ~300 kB (over the default MAX_PROMPT_CHARS) make every update frame large.
+    h = await startHarness({ env: { ...ENV, WS_MAX_BUFFERED_BYTES: '1024', WS_KEEPALIVE_MS: '0', MAX_PROMPT_CHARS: '400000' } });
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.dispose()));

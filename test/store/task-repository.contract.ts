@@ -123,6 +123,32 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
       expect(await repo.listActive()).toEqual([done.id]);
     });
 
+    it('lists tasks by unfinished status, following status changes', async () => {
+      const submitting = sampleTask({ status: VideoTaskStatus.SUBMITTING, upstreamTaskId: null });
+      const unknown = sampleTask({ status: VideoTaskStatus.OUTCOME_UNKNOWN, upstreamTaskId: null });
+      const queued = sampleTask();
+      const done = sampleTask({ status: VideoTaskStatus.SUCCEEDED });
+      for (const task of [submitting, unknown, queued, done]) await repo.insert(task);
+      expect(await repo.listByStatus([VideoTaskStatus.OUTCOME_UNKNOWN])).toEqual([unknown]);
+      const both = await repo.listByStatus([VideoTaskStatus.SUBMITTING, VideoTaskStatus.OUTCOME_UNKNOWN]);
+      expect(both.map((t) => t.id).sort()).toEqual([submitting.id, unknown.id].sort());
+      await repo.update(unknown.id, (t) => ({ ...t, status: VideoTaskStatus.QUEUED, upstreamTaskId: 'cgt-adopted' }));
+      expect(await repo.listByStatus([VideoTaskStatus.OUTCOME_UNKNOWN])).toEqual([]);
+    });
+
+    it('deletes only a SUBMITTING task, which then is gone from get and the active list', async () => {
+      const submitting = sampleTask({ status: VideoTaskStatus.SUBMITTING, upstreamTaskId: null });
+      const unknown = sampleTask({ status: VideoTaskStatus.OUTCOME_UNKNOWN, upstreamTaskId: null });
+      await repo.insert(submitting);
+      await repo.insert(unknown);
+      expect(await repo.delete(submitting.id)).toBe(true);
+      expect(await repo.get(submitting.id)).toBeUndefined();
+      expect(await repo.listActive()).toEqual([unknown.id]);
+      expect(await repo.delete(submitting.id)).toBe(false);
+      await expect(repo.delete(unknown.id)).rejects.toThrow(/only a SUBMITTING task/);
+      expect(await repo.get(unknown.id)).toEqual(unknown);
+    });
+
     it('applies 50 concurrent updates of one task without losing any', async () => {
       const task = sampleTask({ videos: [], revision: 1 });
       await repo.insert(task);

@@ -54,6 +54,7 @@ export function queuedTask(overrides: Partial<VideoTask> = {}, createdAtMs = Dat
     lastFrameUrl: null,
     usage: null,
     error: null,
+    syncedAt: null,
     ...overrides,
   };
 }

@@ -140,6 +140,7 @@ export const TASK_FIELDS = `
   lastFrameUrl
   usage { costUsd discountUsd inputTokens outputTokens totalTokens generatedVideos }
   error { code upstreamCode message retryable }
+  syncedAt
 `;
 
 /** The mutation with every result branch selected. */
@@ -149,7 +150,7 @@ export const GENERATE = `
       __typename
       ... on GenerateVideoSuccess { replayed warnings task { ${TASK_FIELDS} } }
       ... on InvalidInputError { code message issues { path code message } }
-      ... on UpstreamError { code message upstreamCode retryable }
+      ... on UpstreamError { code message upstreamCode retryable taskId }
       ... on RateLimitedError { code message retryAfterSeconds }
     }
   }

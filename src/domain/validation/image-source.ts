@@ -97,7 +97,18 @@ type IssueFactory = (code: InputIssueCode, message: string) => InputIssue;
 
 const fail = (issues: InputIssue[]): ImageCheck => ({ ok: false, issues });
 
+/**
+ * Longest http(s) image URL accepted (it is stored with the task). The docs set no limit;
+ * 2,048 is what browsers, CDNs and most servers handle everywhere.
+ */
+export const MAX_IMAGE_URL_CHARS = 2_048;
+
 function checkHttpUrl(source: string, role: ImageRole, issue: IssueFactory): ImageCheck {
+  // Data URLs in the wrong case are bounded by size instead, and told apart below.
+  if (source.length > MAX_IMAGE_URL_CHARS && !/^data:/i.test(source)) {
+    const message = `An image URL may be at most ${MAX_IMAGE_URL_CHARS} characters, got ${source.length}.`;
+    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, message)]);
+  }
   let url: URL;
   try {
     url = new URL(source);

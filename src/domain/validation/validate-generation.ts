@@ -24,16 +24,20 @@ interface ImageSlot {
  * Validates `request` and applies every default. Returns either the generation ready to
  * submit (model chosen from the mode, images with their stored facts, resolved options and
  * warnings) or all issues found, each with a path relative to the mode's input object, e.g.
- * `["prompt"]`, `["options", "frames"]`, `["images", "2"]`, `["firstFrame"]`.
+ * `["prompt"]`, `["options", "frames"]`, `["images", "2"]`, `["firstFrame"]`. `limits.maxPromptChars`
+ * is `MAX_PROMPT_CHARS` (default 5,000).
  *
  * Synchronous and CPU-bound: a request with four ~30 MB data URLs costs a few hundred
  * milliseconds (scan, decode, hash); the gateway's request size limit bounds the total.
  */
-export function validateGenerationRequest(request: GenerationRequest): ValidationResult {
+export function validateGenerationRequest(
+  request: GenerationRequest,
+  limits: { maxPromptChars?: number } = {},
+): ValidationResult {
   const issues: InputIssue[] = [];
   const warnings: string[] = [];
 
-  const prompt = resolvePrompt(request.mode, request.prompt);
+  const prompt = resolvePrompt(request.mode, request.prompt, limits.maxPromptChars);
   if (prompt.ok) warnings.push(...prompt.warnings);
   else issues.push(...prompt.issues);
 

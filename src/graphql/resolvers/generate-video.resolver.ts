@@ -43,8 +43,10 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
     return new InvalidInputError({ message: error.message, issues: error.issues });
   }
   if (error instanceof CreateOutcomeUnknownError) {
-    // Not retryable with this key: repeating it returns this answer, never a second create.
-    return new UpstreamError({ code: UpstreamErrorCode.CREATE_OUTCOME_UNKNOWN, message: error.message, upstreamCode: null, retryable: false });
+    // Not retryable: a repeat may pay twice (with a key, it returns this answer and never creates).
+    const { taskId, upstream, message } = error;
+    const code = upstream?.code ?? UpstreamErrorCode.CREATE_OUTCOME_UNKNOWN;
+    return new UpstreamError({ code, message, upstreamCode: upstream?.upstreamCode ?? null, retryable: false, taskId });
   }
   if (error instanceof SubmissionLimitError) {
     return new RateLimitedError({ code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
@@ -56,11 +58,6 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
         message: 'the upstream is rate limiting requests; nothing was submitted',
         retryAfterSeconds: error.retryAfterSeconds ?? 1,
       });
-    }
-    if (error.outcomeUnknown) {
-      // Repeating a create that may have been accepted may pay twice: not retryable as such.
-      const message = `${error.message}; the upstream may have accepted (and billed) it. Send an idempotencyKey so a repeat can never create twice.`;
-      return new UpstreamError({ code: error.code, message, upstreamCode: error.upstreamCode, retryable: false });
     }
     return new UpstreamError({ code: error.code, message: error.message, upstreamCode: error.upstreamCode, retryable: error.retryable });
   }

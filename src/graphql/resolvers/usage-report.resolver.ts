@@ -26,9 +26,13 @@ export class UsageReportResolver {
     @Arg('granularity', () => UsageGranularity, { nullable: true, defaultValue: UsageGranularity.DAY }) granularity: UsageGranularity | null,
     @Arg('to', () => DateTimeScalar) to: Date,
     @Arg('from', () => DateTimeScalar) from: Date,
-  ): Promise<UsageReportResult> {
+  ): Promise<UsageReportResult & { unreconciled: { creates: number } }> {
     try {
-      return await this.services.usageReports.report(viewer, { from, to, granularity, groupBy, clientId });
+      const report = await this.services.usageReports.report(viewer, { from, to, granularity, groupBy, clientId });
+      // The report checked who may see whose usage: the same scope for the unreconciled count.
+      const scope = viewer.admin ? (clientId ?? undefined) : viewer.clientId;
+      const creates = await this.services.unreconciledCreates.count({ from, to, clientId: scope });
+      return { ...report, unreconciled: { creates } };
     } catch (error) {
       throw toQueryGraphQLError(error);
     }

@@ -1,6 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { UsageGranularity } from '../enums/usage-granularity.enum';
 import { DateTimeScalar } from '../scalars';
+import { UnreconciledUsage } from './unreconciled-usage.type';
 import { UsageBucket } from './usage-bucket.type';
 import { UsageTotals } from './usage-totals.type';
 
@@ -21,4 +22,7 @@ export class UsageReport {
 
   @Field(() => [UsageBucket], { description: 'Non-empty buckets, in time order, then by the grouped values in the order of groupBy.' })
   buckets!: UsageBucket[];
+
+  @Field(() => UnreconciledUsage, { description: 'Creates of the range (and clients) whose outcome is unknown.' })
+  unreconciled!: UnreconciledUsage;
 }

@@ -19,8 +19,11 @@ export class VideoTask extends Node {
   @Field(() => Int, { description: 'Grows by one with every stored change.' })
   revision!: number;
 
-  @Field(() => String)
-  upstreamTaskId!: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The upstream task id; null while SUBMITTING or OUTCOME_UNKNOWN.',
+  })
+  upstreamTaskId!: string | null;
 
   @Field(() => VideoModel)
   model!: VideoModel;
@@ -63,4 +66,12 @@ export class VideoTask extends Node {
 
   @Field(() => TaskError, { nullable: true })
   error!: TaskError | null;
+
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description:
+      'When the upstream was last read successfully for this task; null before the first read. ' +
+      'Old while unfinished = stale (reads are failing).',
+  })
+  syncedAt!: string | null;
 }

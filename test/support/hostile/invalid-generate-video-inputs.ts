@@ -4,7 +4,7 @@ import { modeOf, replaceImage, withBody, withOption, withOwnKey } from './genera
 import { badBoolean, badEnumValue, badIntValue, badSeed, nonString, outOfDomainInt, unknownKey } from './invalid-field-values';
 import { badImageString } from './invalid-image-strings';
 import { isObject } from './plain-object';
-import { blankPrompt } from './prompt-texts';
+import { blankPrompt, tooLongPrompt } from './prompt-texts';
 import { imageModeInput, validFirstFrame, validFirstLast, validImage, validInput, validReferenceImages, validT2V } from './valid-generate-video-inputs';
 
 /** A valid input, an unknown field name and a value to put under it. */
@@ -40,6 +40,8 @@ export const definitelyInvalidInput: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(validT2V, blankPrompt).map(([input, prompt]) => withBody(input, (body) => ({ ...body, prompt }))) },
   { weight: 1, arbitrary: validT2V.map((input) => withBody(input, ({ prompt: _prompt, ...body }) => body)) },
   { weight: 1, arbitrary: validT2V.map((input) => withBody(input, (body) => ({ ...body, prompt: null }))) },
+  // A prompt over MAX_PROMPT_CHARS, in any mode.
+  { weight: 1, arbitrary: fc.tuple(validInput, tooLongPrompt).map(([input, prompt]) => withBody(input, (body) => ({ ...body, prompt }))) },
   // Wrong types and missing required fields.
   { weight: 1, arbitrary: fc.tuple(validInput, nonString).map(([input, prompt]) => withBody(input, (body) => ({ ...body, prompt }))) },
   { weight: 1, arbitrary: fc.tuple(imageModeInput, nonString, fc.nat()).map(([input, image, pick]) => replaceImage(input, image, pick)) },

@@ -13,13 +13,19 @@ export const trickyChar = fc.constantFrom(...TRICKY_CHARS);
 /** What JavaScript's trim() removes: a prompt of only these is blank. */
 const BLANK_CHARS = [' ', '\t', '\n', '\r', '\u000b', '\u000c', '\u00a0', '\u1680', '\u2000', '\u200a', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
 
-/** Any text: short strings of any characters, or up to 20,000 characters. */
+/** The default MAX_PROMPT_CHARS: the longest prompt accepted. */
+const MAX_PROMPT_CHARS = 5_000;
+
+/** Any text a prompt may be: short strings of any characters, or up to MAX_PROMPT_CHARS characters. */
 const anyText = fc.oneof(
   fc.string({ maxLength: 80 }),
   fc.string({ unit: 'binary', maxLength: 80 }),
   fc.string({ unit: trickyChar, maxLength: 40 }),
-  fc.nat({ max: 20_000 }).map((n) => repeatedText('p', n)),
+  fc.nat({ max: MAX_PROMPT_CHARS }).map((n) => repeatedText('p', n)),
 );
+
+/** A prompt over MAX_PROMPT_CHARS (up to 1,000,000 characters): refused, whatever the mode. */
+export const tooLongPrompt = fc.integer({ min: MAX_PROMPT_CHARS + 1, max: 1_000_000 }).map((n) => repeatedText('p', n));
 
 /** A prompt the docs accept for text-to-video: not blank. `[sim:...]` would steer the simulator. */
 export const nonBlankPrompt = anyText.filter((p) => textOf(p).trim().length > 0 && !textOf(p).includes('[sim:'));
