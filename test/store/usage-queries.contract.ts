@@ -61,6 +61,9 @@ export function describeUsageQueriesContract(stores: TestStores): void {
         await taskOf(store, `vt_${i}`, 'alice', T0 + i, { status: VideoTaskStatus.SUCCEEDED, costUsd: '5000000.123456789', discountUsd: '3000000.000000001' });
       }
       expect(await totalOf()).toMatchObject({ tasks: 3, costUsd: '15000000.370370367', discountUsd: '9000000.000000003' });
+      // The same from the tasks (a range shorter than an hour is not read from the rollups).
+      const [fromTasks] = await store.usage.sums({ fromMs: T0, toMs: T0 + HOUR - 1, groupBy: [] });
+      expect(fromTasks?.sums).toMatchObject({ tasks: 3, costUsd: '15000000.370370367', discountUsd: '9000000.000000003' });
     });
 
     it('counts each finished task once however often its end is observed, and unfinished ones as submitted only', async () => {
