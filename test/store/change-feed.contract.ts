@@ -126,8 +126,8 @@ export function describeChangeFeedContract(stores: TestStores): void {
             (await store.postgresPool!.query<{ pid: number }>(
               "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
             )).rows.map((row) => row.pid);
-          const before = await listeners();
-          expect(before).toHaveLength(2); // one per store instance
+          // One per store instance (those of earlier tests' closed stores may take a moment to go).
+          const before = await waitFor(listeners, (pids) => pids.length === 2, { what: 'two listening connections', timeoutMs: 5_000 });
           await store.postgresPool!.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
           const after = await waitFor(listeners, (pids) => pids.length === 2 && pids.every((pid) => !before.includes(pid)), {
             what: 'both listening connections to be reopened',

@@ -113,6 +113,16 @@ export function describeIdempotencyRepositoryContract(stores: TestStores): void 
       expect(await repo.get('alice', 'order-42')).toBeUndefined();
     });
 
+    it('lets exactly one of ten concurrent claims replace an expired record', async () => {
+      await repo.claim(recordOf({ taskId: 'vt_old' }), 1_000);
+      clock.advance(1_000);
+      const others = stores.engine === 'postgres' ? (await opened.openAgain!({ now: clock.now })).idempotency : repo;
+      const claims = Array.from({ length: 10 }, (_, i) => recordOf({ taskId: `vt_${i}` }));
+      const results = await Promise.all(claims.map((record, i) => (i % 2 ? others : repo).claim(record, DAY_MS)));
+      expect(claims).toContainEqual(results[0]);
+      expect(results).toEqual(Array.from({ length: 10 }, () => results[0]));
+    });
+
     it('purges expired records and keeps live ones', async () => {
       await repo.put(recordOf({ key: 'expired' }), 1);
       await repo.put(recordOf({ key: 'live' }), DAY_MS);

@@ -5,7 +5,9 @@ import { DatabaseOpenError } from '../../src/store/open-database';
 import { openStore } from '../../src/store/open-store';
 import type { StoreLogger } from '../../src/store/store-logger';
 import { StoreUrlError } from '../../src/store/store-url';
-import { createTestDatabase, type TestDatabase } from '../support/postgres';
+import { Client } from 'pg';
+import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from '../support/postgres';
+import { waitFor } from '../support/wait-for';
 import { sampleTask } from './fixtures/sample-task';
 import { rawQuery } from './raw-query';
 import { useTempDir } from './temp-dir';
@@ -16,6 +18,17 @@ function recordingLogger(): StoreLogger & { lines: Array<{ level: string; obj: u
   const lines: Array<{ level: string; obj: unknown; msg: unknown }> = [];
   const at = (level: string) => ((obj: unknown, msg?: unknown) => void lines.push({ level, obj, msg })) as StoreLogger['info'];
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** Runs one statement on its own connection to `url`. */
+async function adminQuery(url: string, statement: string): Promise<Array<Record<string, unknown>>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(statement)).rows as Array<Record<string, unknown>>;
+  } finally {
+    await client.end();
+  }
 }
 
 describe('openStore', () => {
@@ -46,6 +59,23 @@ describe('openStore', () => {
       await database?.drop();
     });
 
+    it('fails with DatabaseOpenError when the schema cannot be migrated, leaving no connection open', async () => {
+      const blocked = await createTestDatabase();
+      try {
+        await adminQuery(blocked.url, 'CREATE TABLE tasks (unrelated integer)');
+        const error = await openStore(blocked.url).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(DatabaseOpenError);
+        expect((error as Error).message).toMatch(/^cannot prepare the PostgreSQL store at postgres:\/\/.*: database migration 001-initial failed/);
+        await waitFor(
+          () => adminQuery(POSTGRES_ADMIN_URL, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${blocked.name}'`),
+          (rows) => rows[0]?.n === 0,
+          { what: 'every connection of the failed start to close', timeoutMs: 5_000 },
+        );
+      } finally {
+        await blocked.drop();
+      }
+    });
+
     it('lets two replicas start at once: both migrate safely and share the data', async () => {
       database = await createTestDatabase();
       const [a, b] = await Promise.all([openStore(database.url), openStore(database.url)]);
@@ -57,8 +87,10 @@ describe('openStore', () => {
         await a.tasks.insert(task);
         expect(await b.tasks.get(task.id)).toEqual(task);
         // Each migration ran once.
-        const migrations = await a.postgresPool!.query<{ name: string }>('SELECT name FROM kysely_migration');
-        expect(migrations.rows.map((row) => row.name)).toEqual(['001-initial']);
+        const migrations = await a.postgresPool!.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
+        const names = migrations.rows.map((row) => row.name);
+        expect(names[0]).toBe('001-initial');
+        expect(new Set(names).size).toBe(names.length);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }

@@ -1,13 +1,31 @@
 import { GenerationMode } from '../../src/domain/generation-mode';
 import { VideoResolution } from '../../src/domain/generation-options';
 import { VideoTaskStatus } from '../../src/domain/task-status';
-import { UsageDimension } from '../../src/domain/usage-dimension';
+import { UsageDimension, usageGroupKey } from '../../src/domain/usage-dimension';
+import { UsageTally, type UsageSums } from '../../src/domain/usage-tally';
+import type { VideoTask } from '../../src/domain/video-task';
 import type { GatewayStore } from '../../src/store/open-store';
+import type { UsageSumsQuery } from '../../src/store/usage-queries';
 import type { TestStores } from '../support/test-stores';
-import { observe, submittedTask, type Outcome } from '../support/usage-fixtures';
+import { AWKWARD_COSTS, observe, pick, prng, submittedTask, type Outcome } from '../support/usage-fixtures';
 
 const T0 = Date.parse('2026-06-01T00:00:00.000Z');
 const DAY = 86_400_000;
+const HOUR = 3_600_000;
+
+/** The rows of a sums query added up per group (a query may return a group in several rows: rollups and edges). */
+async function sumsByGroup(store: GatewayStore, query: UsageSumsQuery): Promise<Map<string, UsageSums>> {
+  const tallies = new Map<string, UsageTally>();
+  for (const row of await store.usage.sums(query)) {
+    const key = usageGroupKey(row.group);
+    if (!tallies.has(key)) tallies.set(key, new UsageTally());
+    tallies.get(key)!.addSums(row.sums);
+  }
+  return new Map([...tallies].map(([key, tally]) => [key, tally.toSums()]));
+}
+
+/** A write outside the domain's state machine (the repository contract allows it): the task is running again. */
+const reopen = (task: VideoTask): VideoTask => ({ ...task, status: VideoTaskStatus.RUNNING, finishedAt: null, usage: null, error: null });
 
 /** Stores a task of `clientId` created at `createdAtMs` and, when `outcome` is given, finishes it. */
 async function taskOf(store: GatewayStore, id: string, clientId: string, createdAtMs: number, outcome?: Outcome, resolution?: VideoResolution) {
@@ -43,6 +61,9 @@ export function describeUsageQueriesContract(stores: TestStores): void {
         await taskOf(store, `vt_${i}`, 'alice', T0 + i, { status: VideoTaskStatus.SUCCEEDED, costUsd: '5000000.123456789', discountUsd: '3000000.000000001' });
       }
       expect(await totalOf()).toMatchObject({ tasks: 3, costUsd: '15000000.370370367', discountUsd: '9000000.000000003' });
+      // The same from the tasks (a range shorter than an hour is not read from the rollups).
+      const [fromTasks] = await store.usage.sums({ fromMs: T0, toMs: T0 + HOUR - 1, groupBy: [] });
+      expect(fromTasks?.sums).toMatchObject({ tasks: 3, costUsd: '15000000.370370367', discountUsd: '9000000.000000003' });
     });
 
     it('counts each finished task once however often its end is observed, and unfinished ones as submitted only', async () => {
@@ -70,6 +91,37 @@ export function describeUsageQueriesContract(stores: TestStores): void {
         [T0 + DAY, VideoResolution.P720, 'alice', null, '0.2'],
         [T0 + DAY, VideoResolution.P720, 'bob', null, '0.3'],
       ]);
+    });
+
+    it('gives the same sums from the hourly rollups as from the tasks, after any sequence of writes', async () => {
+      const random = prng(23);
+      const outcomes: Outcome[] = [
+        ...AWKWARD_COSTS.map((costUsd): Outcome => ({ status: VideoTaskStatus.SUCCEEDED, costUsd, discountUsd: '0.0125', videos: 2 })),
+        { status: VideoTaskStatus.FAILED },
+        { status: VideoTaskStatus.EXPIRED },
+      ];
+      const resolutions = [VideoResolution.P480, VideoResolution.P720, VideoResolution.P1080];
+      for (let i = 0; i < 40; i += 1) {
+        const id = `vt_${i}`;
+        // Created inside the hour [T0, T0 + 1 h), never on its first or last millisecond.
+        await taskOf(store, id, pick(random, ['alice', 'bob']), T0 + 60_000 * (i + 1), undefined, pick(random, resolutions));
+        const roll = random();
+        if (roll < 0.15) continue; // still unfinished
+        await store.tasks.update(id, observe(pick(random, outcomes), T0 + HOUR));
+        if (roll < 0.3) await store.tasks.update(id, observe(pick(random, outcomes), T0 + HOUR + 1)); // a duplicate end: ignored
+        if (roll > 0.6) {
+          await store.tasks.update(id, reopen);
+          if (roll > 0.8) await store.tasks.update(id, observe(pick(random, outcomes), T0 + HOUR + 2));
+        }
+        if (roll > 0.9) await store.tasks.update(id, (task) => (task.usage ? { ...task, usage: { ...task.usage, costUsd: '0.3' } } : null));
+      }
+      for (const groupBy of [[], [UsageDimension.RESOLUTION, UsageDimension.CLIENT]]) {
+        const fromRollups = await sumsByGroup(store, { fromMs: T0, toMs: T0 + HOUR, groupBy });
+        // Shorter than an hour: read from the tasks alone.
+        const fromTasks = await sumsByGroup(store, { fromMs: T0 + 1, toMs: T0 + HOUR - 1, groupBy });
+        expect(fromRollups).toEqual(fromTasks);
+        expect([...fromTasks.values()].reduce((sum, sums) => sum + sums.tasks, 0)).toBe(40);
+      }
     });
 
     it('changes the usage version of a day on every submission and finish of that day, and only of that day', async () => {

@@ -77,9 +77,9 @@ export function useTestStores(engine: TestEngine): TestStores {
         case 'postgres': {
           database ??= await createTestDatabase();
           if (migrated) await emptyTables(database.url);
-          const opened = await persistentAt(database.url, options);
+          const fresh = await persistentAt(database.url, options);
           migrated = true;
-          return opened;
+          return fresh;
         }
       }
     },
