@@ -287,8 +287,9 @@ export class TaskPoller {
   }
 
   /**
-   * Stores `change` of a task; with `syncedAt` (a successful read) also the time of the read,
-   * quiet reads included. Only real changes reset the backoff and reach subscribers.
+   * Stores `change` of a task; with `syncedAt` (a successful read) also the time of the read:
+   * inside a real change, or on its own for a quiet read (no new revision, nothing announced).
+   * Only real changes reset the backoff and reach subscribers.
    */
   private async store(
     taskId: string,
@@ -300,9 +301,11 @@ export class TaskPoller {
     const stored = await this.options.tasks.update(taskId, (current) => {
       const next = change(current);
       changed = next !== null;
-      if (syncedAt === undefined || (!changed && isTerminal(current.status))) return next;
-      return { ...(next ?? current), syncedAt };
+      return next !== null && syncedAt !== undefined ? { ...next, syncedAt } : next;
     });
+    if (!changed && syncedAt !== undefined && stored && !isTerminal(stored.status)) {
+      await this.options.tasks.markSynced(taskId, syncedAt);
+    }
     if (changed && stored) {
       watch.quietReads = 0;
       this.options.onChange?.(stored);

@@ -57,6 +57,12 @@ export class CachedTaskRepository implements TaskRepository {
     return stored;
   }
 
+  /** {@inheritDoc TaskRepository.markSynced} */
+  markSynced(id: string, syncedAt: string): Promise<void> {
+    // Unfinished tasks only: never cached.
+    return this.inner.markSynced(id, syncedAt);
+  }
+
   /** {@inheritDoc TaskRepository.listByStatus} */
   listByStatus(statuses: readonly UnfinishedStatus[]): Promise<VideoTask[]> {
     return this.inner.listByStatus(statuses);

@@ -93,6 +93,7 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 
     const sqlTasks = new SqlTaskRepository({
       db: database.db,
+      engine: database.engine,
       announcer,
       lease: { owner: replicaId, leaseMs },
       now,
@@ -141,7 +142,7 @@ async function openChangeFeed(
   if (database.engine === 'sqlite' || !database.postgresUrl) {
     return createLocalChangeFeed((error) => logger.error({ err: error }, 'task change listener failed'));
   }
-  const reader = new SqlTaskRepository({ db: database.db, announcer: { within: async () => undefined, after: () => undefined } });
+  const reader = new SqlTaskRepository({ db: database.db, engine: database.engine, announcer: { within: async () => undefined, after: () => undefined } });
   return openPostgresChangeFeed({ connectionString: database.postgresUrl, readTask: (id) => reader.get(id), logger });
 }
 

@@ -1,7 +1,8 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
 import { isTerminal, VideoTaskStatus, type UnfinishedStatus } from '../domain/task-status';
 import { periodStart, PeriodKind } from '../domain/usage-period';
 import type { VideoTask } from '../domain/video-task';
+import type { SqlEngine } from './open-database';
 import type { Database, UsageRollupsTable } from './tables';
 import type { TaskChangeAnnouncer } from './task-change-feed';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
@@ -21,6 +22,14 @@ function holdsSlot(status: VideoTaskStatus): boolean {
   return !isTerminal(status) && status !== VideoTaskStatus.OUTCOME_UNKNOWN;
 }
 
+/**
+ * Whether a new task is announced to subscribers: not while its create is in flight (a refused
+ * create deletes it, and nobody should have seen it); its confirmation is its first change.
+ */
+function isAnnounced(task: VideoTask): boolean {
+  return task.status !== VideoTaskStatus.SUBMITTING;
+}
+
 /** Who polls the tasks this repository inserts (see `PollLeases`). */
 export interface InsertLease {
   owner: string;
@@ -30,6 +39,8 @@ export interface InsertLease {
 /** Collaborators of {@link SqlTaskRepository}. */
 export interface SqlTaskRepositoryDeps {
   db: Kysely<Database>;
+  /** The few statements that differ (JSON edits) switch on it. */
+  engine: SqlEngine;
   announcer: TaskChangeAnnouncer;
   /** Unfinished tasks are inserted leased to this replica, which polls them first. */
   lease?: InsertLease;
@@ -51,7 +62,8 @@ export interface SqlTaskRepositoryDeps {
  * - the usage version of its creation day (cached usage reports of that day stop matching);
  * - its submission slot: held from its insert (which commits the submission's reservation)
  *   while its create is in flight or it runs, freed once it is finished or its outcome unknown;
- * - the change announcement (PostgreSQL: a NOTIFY, delivered to every replica on commit).
+ * - the change announcement (PostgreSQL: a NOTIFY, delivered to every replica on commit), for
+ *   every write but the insert of a create still in flight.
  *
  * Updates are compare-and-set on `revision`: `change` runs on the current row, and the write
  * only lands if nobody else wrote in between; otherwise it runs again on the newer row. Two
@@ -106,9 +118,9 @@ export class SqlTaskRepository implements TaskRepository {
         .onConflict((conflict) => conflict.column('id').doNothing())
         .executeTakeFirst();
       if (Number(result.numInsertedOrUpdatedRows ?? 0n) !== 1) throw new DuplicateTaskError(task.id);
-      await this.derive(trx, undefined, stored);
+      await this.derive(trx, undefined, stored, isAnnounced(stored));
     });
-    this.deps.announcer.after(stored);
+    if (isAnnounced(stored)) this.deps.announcer.after(stored);
     this.deps.onWrite?.(undefined, stored);
   }
 
@@ -196,6 +208,16 @@ export class SqlTaskRepository implements TaskRepository {
       }
     }
     throw new Error(`task ${id} kept changing under ${MAX_UPDATE_ATTEMPTS} update attempts`);
+  }
+
+  /** {@inheritDoc TaskRepository.markSynced} */
+  async markSynced(id: string, syncedAt: string): Promise<void> {
+    // The JSON is edited in place: a compare-and-set round trip would make every quiet read a revision.
+    const data =
+      this.deps.engine === 'postgres'
+        ? sql<string>`jsonb_set(data::jsonb, '{syncedAt}', to_jsonb(${syncedAt}::text))::text`
+        : sql<string>`json_set(data, '$.syncedAt', ${syncedAt})`;
+    await this.deps.db.updateTable('tasks').set({ data }).where('id', '=', id).where('finished', '=', 0).execute();
   }
 
   /** {@inheritDoc TaskRepository.listByStatus} */

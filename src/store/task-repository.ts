@@ -38,6 +38,13 @@ export interface TaskRepository {
   listActive(): Promise<string[]>;
 
   /**
+   * Records that an unfinished task was just read from the upstream and found unchanged: its
+   * `syncedAt`, without a new revision and without announcing a change (a quiet read is not one).
+   * A no-op for an unknown or finished task.
+   */
+  markSynced(id: string, syncedAt: string): Promise<void>;
+
+  /**
    * Every task whose status is one of `statuses` (unfinished ones only: those are indexed),
    * in no particular order. Cost: O(unfinished tasks) here; a SQL store filters by index.
    */

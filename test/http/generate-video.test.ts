@@ -42,7 +42,7 @@ describe('generateVideo over HTTP against the simulator', () => {
     expect(outcome.__typename).toBe('GenerateVideoSuccess');
     expect(outcome.replayed).toBe(false);
     const task = outcome.task;
-    expect(task).toMatchObject({ mode, model, status: 'QUEUED', revision: 1, videos: [], usage: null, error: null, finishedAt: null });
+    expect(task).toMatchObject({ mode, model, status: 'QUEUED', revision: 2, videos: [], usage: null, error: null, finishedAt: null });
     expect(task.id).toMatch(/^vt_/);
     expect(task.options).toMatchObject({ resolution: 'P720', ratio, durationSeconds: 5, frames: null, seed: -1, serviceTier: 'DEFAULT', executionExpiresAfter: 172800 });
     expect(task.images.map((i: { role: string }) => i.role)).toEqual(roles);
@@ -138,16 +138,11 @@ describe('generateVideo over HTTP against the simulator', () => {
   });
 
   describe('upstream failures at create', () => {
-    // Their own gateway: five transient failures in a row open its circuit, which must not leak
-    // into the tests after them.
-    let outer: Harness;
-    beforeAll(async () => {
-      outer = h;
-      h = await startHarness();
-    });
-    afterAll(async () => {
-      await h.stop();
-      h = outer;
+    // Eight failing creates in a row would open the client's circuit breaker (5 consecutive
+    // transient failures) and fail the tests after these; a success after each keeps it closed.
+    afterEach(async () => {
+      h.simulator.faults.clear();
+      expect((await generate({ textToVideo: { prompt: 'breaker reset' } }, KEYS.bob)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
     });
 
     it('4xx with a documented code -> UpstreamError, not retryable, with the upstream code', async () => {
