@@ -19,22 +19,32 @@ const ASSET_PREFIX = '/web/';
 
 // Scripts and styles only from the gateway (no CDN, no inline script); videos and images may come
 // from the upstream's file host; GraphiQL's editors set inline styles.
-const PAGE_HEADERS = {
-  'content-security-policy': [
-    "default-src 'self'",
-    "connect-src 'self'",
-    "img-src 'self' data: blob: http: https:",
-    "media-src 'self' blob: http: https:",
-    "style-src 'self' 'unsafe-inline'",
-    "font-src 'self' data:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-  ].join('; '),
-  'cache-control': 'no-cache',
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
+const PAGE_POLICY = [
+  "default-src 'self'",
+  "img-src 'self' data: blob: http: https:",
+  "media-src 'self' blob: http: https:",
+  "style-src 'self' 'unsafe-inline'",
+  "font-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+const HOST = /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/;
+
+/**
+ * A page's headers. The WebSocket of its own host is named in `connect-src` as well: not every
+ * browser counts ws:// and wss:// of the page's host as 'self'.
+ */
+function pageHeaders(request: IncomingMessage): Record<string, string> {
+  const host = request.headers.host;
+  const sockets = host && HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  return {
+    'content-security-policy': `${PAGE_POLICY}; connect-src 'self'${sockets}`,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+  };
+}
 // File names carry a content hash: they never change.
 const ASSET_HEADERS = { 'cache-control': 'public, max-age=31536000, immutable', 'x-content-type-options': 'nosniff' };
 
@@ -67,10 +77,11 @@ export function createWebPages(options: WebPagesOptions): WebPagesHandler | unde
   return (request, response, path) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     if (options.graphiql && path === '/graphql' && request.headers.accept?.includes('text/html')) {
-      return send(request, response, assets?.get('/graphiql/index.html'), PAGE_HEADERS);
+      return send(request, response, assets?.get('/graphiql/index.html'), pageHeaders(request));
     }
-    if (options.demo && (path === '/demo' || path === '/demo/'))
-      return send(request, response, assets?.get('/demo/index.html'), PAGE_HEADERS);
+    if (options.demo && (path === '/demo' || path === '/demo/')) {
+      return send(request, response, assets?.get('/demo/index.html'), pageHeaders(request));
+    }
     if (path.startsWith(ASSET_PREFIX)) {
       const asset = assets?.get(`/${path.slice(ASSET_PREFIX.length)}`);
       // Only the built scripts and styles; the pages themselves are served at their own paths.

@@ -40,7 +40,9 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
   const filesBaseUrl = env['SIMULATOR_FILES_BASE_URL']?.trim();
   if (filesBaseUrl) {
     if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(filesBaseUrl)) {
-      throw new SimulatorEnvError(`SIMULATOR_FILES_BASE_URL must be an http(s) URL without query, got ${JSON.stringify(filesBaseUrl)}`);
+      throw new SimulatorEnvError(
+        `SIMULATOR_FILES_BASE_URL must be an http(s) URL without query, got ${JSON.stringify(filesBaseUrl)}`,
+      );
     }
     options.filesBaseUrl = filesBaseUrl;
   }

@@ -21,7 +21,9 @@ describe('web pages (GraphiQL, /demo, their files)', () => {
       const page = await fetch(`${origin}/graphql`, { headers: HTML });
       expect(page.status).toBe(200);
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+      const policy = page.headers.get('content-security-policy');
+      expect(policy).toMatch(/^default-src 'self';.*frame-ancestors 'none'/);
+      expect(policy).toContain(`connect-src 'self' ws://${new URL(origin).host} wss://${new URL(origin).host}`);
       expect(await page.text()).toContain('<title>GraphiQL');
       const query = await fetch(`${origin}/graphql?query=%7B__typename%7D`, {
         headers: { 'apollo-require-preflight': 'true', authorization: 'Bearer key-alice' },
