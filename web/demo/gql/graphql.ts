@@ -11,8 +11,12 @@ export type GenerationMode =
   | 'FIRST_LAST_FRAME'
   | 'REFERENCE_IMAGES';
 
-/** QUEUED -> RUNNING -> SUCCEEDED | FAILED | EXPIRED. The last three are final. */
+/** SUBMITTING -> QUEUED -> RUNNING -> SUCCEEDED | FAILED | EXPIRED. The last three are final. OUTCOME_UNKNOWN: the create got no answer saying whether it was accepted (it may be billed); an upstream callback can still resolve it to any later status. */
 export type VideoTaskStatus =
+  /** The create is on its way upstream; no upstream id yet. */
+  | 'SUBMITTING'
+  /** The create may have been accepted (and billed) without an answer saying so; listed in unreconciledCreates until a callback resolves it. */
+  | 'OUTCOME_UNKNOWN'
   | 'QUEUED'
   | 'RUNNING'
   | 'SUCCEEDED'
