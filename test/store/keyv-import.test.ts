@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { VideoTaskStatus } from '../../src/domain/task-status';
 import { UsageGranularity } from '../../src/domain/usage-granularity';
@@ -114,5 +115,43 @@ describe('import of a keyv-era SQLite store (release d5f7974)', () => {
     expect(await rawQuery(path, "SELECT name FROM store_meta WHERE name = 'keyv-import'")).toEqual([{ name: 'keyv-import' }]);
     // The keyv tables are left as they were.
     expect(await count(path, 'keyv_tasks')).toBe(5);
+  });
+
+  it('leaves out an unreadable task row (logged) and an expired idempotency key, importing the rest', async () => {
+    const legacy = new BetterSqlite3(path);
+    try {
+      legacy.prepare('INSERT INTO keyv_tasks (key, value) VALUES (?, ?)').run('tasks:vt_broken', '{"value":{"id":"vt_broken"}}');
+      const expired = { value: { v: 1, record: { clientId: 'bob', key: 'old', fingerprint: 'fp', taskId: 'vt_legacy_3', state: 'created', createdAt: '2026-11-02T11:00:00.000Z' } }, expires: 1 };
+      legacy.prepare('INSERT INTO keyv_idempotency_keys (key, value) VALUES (?, ?)').run('idempotency_keys:expired', JSON.stringify(expired));
+    } finally {
+      legacy.close();
+    }
+    const warnings: unknown[] = [];
+    const logger = { debug: () => undefined, info: () => undefined, error: () => undefined, warn: (obj: unknown) => void warnings.push(obj) };
+    store = await openStore(`sqlite://${path}`, { logger });
+    expect(warnings).toEqual([{ key: 'tasks:vt_broken' }]);
+    expect(await store.tasks.get('vt_broken')).toBeUndefined();
+    expect((await Promise.all(IDS.map((id) => store!.tasks.get(id)))).every(Boolean)).toBe(true);
+    expect(await store.idempotency.get('bob', 'old')).toBeUndefined();
+    expect(await count(path, 'idempotency_keys')).toBe(1);
+  });
+
+  it('finishes an import that was cut short without duplicating what it had already stored', async () => {
+    store = await openStore(`sqlite://${path}`);
+    await store.close();
+    // As if the process died after the tasks' transactions, before the one that writes the mark.
+    const file = new BetterSqlite3(path);
+    try {
+      file.prepare("DELETE FROM store_meta WHERE name = 'keyv-import'").run();
+    } finally {
+      file.close();
+    }
+    store = await openStore(`sqlite://${path}`);
+    expect({ tasks: await count(path, 'tasks'), usage: await count(path, 'usage_records'), keys: await count(path, 'idempotency_keys') }).toEqual({ tasks: 5, usage: 4, keys: 1 });
+    expect(await rawQuery(path, "SELECT name FROM store_meta WHERE name = 'keyv-import'")).toHaveLength(1);
+    const legacy = await legacyTasks(path);
+    for (const id of IDS) expect(await store.tasks.get(id)).toEqual(legacy.get(id));
+    const reports = new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets: 100 });
+    expect((await reports.report({ clientId: 'ops', admin: true }, NOVEMBER)).totals).toMatchObject({ tasks: 5, succeeded: 2, failed: 1, expired: 1, costUsd: '1.33456789' });
   });
 });
