@@ -27,7 +27,13 @@ function newestFirst(a: VideoTask, b: VideoTask): number {
 }
 
 /** Every page, in order, of `clientId`'s tasks; `between` runs after each page (to create tasks meanwhile). */
-async function pageThrough(service: TaskHistoryService, clientId: string, first: number, filter?: TaskHistoryFilter, between?: (page: number) => Promise<void>) {
+async function pageThrough(
+  service: TaskHistoryService,
+  clientId: string,
+  first: number,
+  filter?: TaskHistoryFilter,
+  between?: (page: number) => Promise<void>,
+) {
   const ids: string[] = [];
   let after: string | null = null;
   for (let page = 0; ; page += 1) {
@@ -73,7 +79,10 @@ describeEachEngine('TaskHistoryService', (stores) => {
   it('lists every task of the client exactly once, newest first, with pages of 1, 7 and 100', async () => {
     const setup = await setUp(stores);
     const tasks = await seed(setup);
-    const expected = tasks.filter((t) => t.clientId === 'alice').sort(newestFirst).map((t) => t.id);
+    const expected = tasks
+      .filter((t) => t.clientId === 'alice')
+      .sort(newestFirst)
+      .map((t) => t.id);
     expect(expected.length).toBeGreaterThan(100);
     for (const first of [1, 7, 100]) {
       expect(await pageThrough(setup.service, 'alice', first)).toEqual(expected);
@@ -83,19 +92,29 @@ describeEachEngine('TaskHistoryService', (stores) => {
   it('neither skips nor repeats a task when tasks are created between pages; new ones lead the next first page', async () => {
     const setup = await setUp(stores);
     const tasks = await seed(setup);
-    const expected = tasks.filter((t) => t.clientId === 'alice').sort(newestFirst).map((t) => t.id);
+    const expected = tasks
+      .filter((t) => t.clientId === 'alice')
+      .sort(newestFirst)
+      .map((t) => t.id);
     const created: string[] = [];
     const listed = await pageThrough(setup.service, 'alice', 7, undefined, async (page) => {
       // Newer tasks, as the gateway creates them, including some in the same millisecond as the newest.
       const task = submittedTask({ id: `vt_new_${page}`, clientId: 'alice', createdAtMs: T0 + 120_000 + (page % 3) });
       created.push(task.id);
       await setup.store.tasks.insert(task);
-      await setup.store.tasks.insert(submittedTask({ id: `vt_bob_new_${page}`, clientId: 'bob', createdAtMs: T0 + 120_000 + page }));
+      await setup.store.tasks.insert(
+        submittedTask({ id: `vt_bob_new_${page}`, clientId: 'bob', createdAtMs: T0 + 120_000 + page }),
+      );
     });
     expect(listed).toEqual(expected);
     expect(new Set(listed).size).toBe(listed.length);
     const fresh = await setup.service.page('alice', { first: 100 });
-    expect(fresh.edges.slice(0, created.length).map((e) => e.node.id).sort()).toEqual([...created].sort());
+    expect(
+      fresh.edges
+        .slice(0, created.length)
+        .map((e) => e.node.id)
+        .sort(),
+    ).toEqual([...created].sort());
   });
 
   it('still lists a task stored late with a creation time older than the cursor, in a later page', async () => {
@@ -123,13 +142,21 @@ describeEachEngine('TaskHistoryService', (stores) => {
     const before = new Date(T0 + 90_000);
     const cases: Array<[TaskHistoryFilter, (t: VideoTask) => boolean]> = [
       [{ statuses: [VideoTaskStatus.SUCCEEDED] }, (t) => t.status === VideoTaskStatus.SUCCEEDED],
-      [{ statuses: [VideoTaskStatus.QUEUED, VideoTaskStatus.RUNNING] }, (t) => t.status === VideoTaskStatus.QUEUED || t.status === VideoTaskStatus.RUNNING],
+      [
+        { statuses: [VideoTaskStatus.QUEUED, VideoTaskStatus.RUNNING] },
+        (t) => t.status === VideoTaskStatus.QUEUED || t.status === VideoTaskStatus.RUNNING,
+      ],
       [{ statuses: [VideoTaskStatus.EXPIRED] }, () => false],
       [{ modes: [GenerationMode.REFERENCE_IMAGES] }, (t) => t.mode === GenerationMode.REFERENCE_IMAGES],
       [{ createdAfter: from }, (t) => Date.parse(t.createdAt) >= from.getTime()],
       [{ createdBefore: before }, (t) => Date.parse(t.createdAt) < before.getTime()],
       [
-        { statuses: [VideoTaskStatus.FAILED, VideoTaskStatus.RUNNING], modes: [GenerationMode.FIRST_FRAME, GenerationMode.TEXT_TO_VIDEO], createdAfter: from, createdBefore: before },
+        {
+          statuses: [VideoTaskStatus.FAILED, VideoTaskStatus.RUNNING],
+          modes: [GenerationMode.FIRST_FRAME, GenerationMode.TEXT_TO_VIDEO],
+          createdAfter: from,
+          createdBefore: before,
+        },
         (t) =>
           (t.status === VideoTaskStatus.FAILED || t.status === VideoTaskStatus.RUNNING) &&
           (t.mode === GenerationMode.FIRST_FRAME || t.mode === GenerationMode.TEXT_TO_VIDEO) &&
@@ -147,13 +174,22 @@ describeEachEngine('TaskHistoryService', (stores) => {
   it('follows status changes made between pages (the stored task decides)', async () => {
     const setup = await setUp(stores);
     const tasks = await seed(setup);
-    const running = tasks.filter((t) => t.clientId === 'alice' && t.status === VideoTaskStatus.RUNNING).sort(newestFirst);
+    const running = tasks
+      .filter((t) => t.clientId === 'alice' && t.status === VideoTaskStatus.RUNNING)
+      .sort(newestFirst);
     expect(running.length).toBeGreaterThan(6);
     const page = await setup.service.page('alice', { first: 3, filter: { statuses: [VideoTaskStatus.RUNNING] } });
     expect(page.edges.map((e) => e.node.id)).toEqual(running.slice(0, 3).map((t) => t.id));
     // The 4th finishes before the next page: it no longer matches and is not listed.
-    await setup.store.tasks.update(running[3]!.id, observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1' }, T0 + 300_000));
-    const next = await setup.service.page('alice', { first: 3, after: page.pageInfo.endCursor, filter: { statuses: [VideoTaskStatus.RUNNING] } });
+    await setup.store.tasks.update(
+      running[3]!.id,
+      observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1' }, T0 + 300_000),
+    );
+    const next = await setup.service.page('alice', {
+      first: 3,
+      after: page.pageInfo.endCursor,
+      filter: { statuses: [VideoTaskStatus.RUNNING] },
+    });
     expect(next.edges.map((e) => e.node.id)).toEqual(running.slice(4, 7).map((t) => t.id));
   });
 
@@ -165,14 +201,20 @@ describeEachEngine('TaskHistoryService', (stores) => {
     const withAliceCursor = await setup.service.page('bob', { first: 100, after: alicePage.pageInfo.endCursor });
     expect(withAliceCursor.edges.every((e) => bobIds.has(e.node.id))).toBe(true);
     expect((await pageThrough(setup.service, 'bob', 7)).every((id) => bobIds.has(id))).toBe(true);
-    expect(await setup.service.page('nobody', { first: 10 })).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    expect(await setup.service.page('nobody', { first: 10 })).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: false, endCursor: null },
+    });
   });
 
   it('answers first: 0 with no edges and whether any task exists', async () => {
     const setup = await setUp(stores);
     expect((await setup.service.page('alice', { first: 0 })).pageInfo.hasNextPage).toBe(false);
     await setup.store.tasks.insert(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }));
-    expect(await setup.service.page('alice', { first: 0 })).toEqual({ edges: [], pageInfo: { hasNextPage: true, endCursor: null } });
+    expect(await setup.service.page('alice', { first: 0 })).toEqual({
+      edges: [],
+      pageInfo: { hasNextPage: true, endCursor: null },
+    });
     expect((await setup.service.page('alice', { first: null })).edges).toHaveLength(1);
   });
 
@@ -186,10 +228,18 @@ describeEachEngine('TaskHistoryService', (stores) => {
     expect((await refusal({ first: 101 })).argumentName).toBe('first');
     expect((await refusal({ first: 101 })).message).toMatch(/between 0 and 100/);
     expect((await refusal({ first: -1 })).argumentName).toBe('first');
-    for (const after of ['', 'nope!', Buffer.from('[2,1,"x"]').toString('base64url'), Buffer.from('[1,1.5,"x"]').toString('base64url'), Buffer.from('{').toString('base64url')]) {
+    for (const after of [
+      '',
+      'nope!',
+      Buffer.from('[2,1,"x"]').toString('base64url'),
+      Buffer.from('[1,1.5,"x"]').toString('base64url'),
+      Buffer.from('{').toString('base64url'),
+    ]) {
       expect((await refusal({ after })).argumentName).toBe('after');
     }
-    expect((await refusal({ filter: { createdAfter: new Date(T0), createdBefore: new Date(T0) } })).argumentName).toBe('filter');
+    expect((await refusal({ filter: { createdAfter: new Date(T0), createdBefore: new Date(T0) } })).argumentName).toBe(
+      'filter',
+    );
     await expect(service.page('alice', { first: 100 })).resolves.toBeDefined();
   });
 

@@ -5,10 +5,24 @@ import { VideoTaskStatus } from '../../src/domain/task-status';
 import { UsageDimension } from '../../src/domain/usage-dimension';
 import { UsageGranularity } from '../../src/domain/usage-granularity';
 import { ForbiddenQueryError, InvalidQueryError } from '../../src/services/query-errors';
-import { UsageReportService, type UsageReport, type UsageReportQuery, type UsageViewer } from '../../src/services/usage-report-service';
+import {
+  UsageReportService,
+  type UsageReport,
+  type UsageReportQuery,
+  type UsageViewer,
+} from '../../src/services/usage-report-service';
 import type { GatewayStore } from '../../src/store/open-store';
 import { describeEachEngine, type TestStore, type TestStores } from '../support/test-stores';
-import { observe, observeRunning, submittedTask, usageOf, workload, type Outcome, type WorkloadTask } from '../support/usage-fixtures';
+import { finishedTask } from '../store/fixtures/finished-task';
+import {
+  observe,
+  observeRunning,
+  submittedTask,
+  usageOf,
+  workload,
+  type Outcome,
+  type WorkloadTask,
+} from '../support/usage-fixtures';
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-01-30T00:00:00.000Z'); // spans a month end: January 30 to February 2
@@ -45,7 +59,19 @@ interface OracleTotals {
   generatedVideos: number;
   videoFrames: number;
 }
-const zero = (): OracleTotals => ({ tasks: 0, succeeded: 0, failed: 0, expired: 0, cost: 0n, discount: 0n, inputTokens: 0, outputTokens: 0, totalTokens: 0, generatedVideos: 0, videoFrames: 0 });
+const zero = (): OracleTotals => ({
+  tasks: 0,
+  succeeded: 0,
+  failed: 0,
+  expired: 0,
+  cost: 0n,
+  discount: 0n,
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  generatedVideos: 0,
+  videoFrames: 0,
+});
 
 function add(totals: OracleTotals, task: WorkloadTask, finished: Outcome | undefined): void {
   totals.tasks += 1;
@@ -107,37 +133,66 @@ const FIELD: Record<UsageDimension, 'model' | 'mode' | 'resolution' | 'serviceTi
 };
 
 /** What the report must be, given which tasks exist and which of them finished how. */
-function expected(tasks: readonly WorkloadTask[], finished: ReadonlyMap<string, Outcome>, query: Required<Omit<UsageReportQuery, 'clientId'>> & { clients: readonly string[] }) {
+function expected(
+  tasks: readonly WorkloadTask[],
+  finished: ReadonlyMap<string, Outcome>,
+  query: Required<Omit<UsageReportQuery, 'clientId'>> & { clients: readonly string[] },
+) {
   const fromMs = query.from.getTime();
   const toMs = query.to.getTime();
   const totals = zero();
-  const buckets = new Map<string, { start: number; end: number; group: Record<string, string | null>; totals: OracleTotals }>();
+  const buckets = new Map<
+    string,
+    { start: number; end: number; group: Record<string, string | null>; totals: OracleTotals }
+  >();
   for (const task of tasks) {
     const { spec } = task;
     if (!query.clients.includes(spec.clientId) || spec.createdAtMs < fromMs || spec.createdAtMs >= toMs) continue;
     const start = Math.max(fromMs, bucketStart(spec.createdAtMs, query.granularity!, fromMs));
-    const end = Math.min(toMs, bucketEnd(bucketStart(spec.createdAtMs, query.granularity!, fromMs), query.granularity!, toMs));
+    const end = Math.min(
+      toMs,
+      bucketEnd(bucketStart(spec.createdAtMs, query.granularity!, fromMs), query.granularity!, toMs),
+    );
     const values: Record<string, string> = {
-      model: spec.mode === GenerationMode.TEXT_TO_VIDEO ? VideoModel.SPARK_DANCE_V1_0_LITE_T2V : VideoModel.SPARK_DANCE_V1_0_LITE_I2V,
+      model:
+        spec.mode === GenerationMode.TEXT_TO_VIDEO
+          ? VideoModel.SPARK_DANCE_V1_0_LITE_T2V
+          : VideoModel.SPARK_DANCE_V1_0_LITE_I2V,
       mode: spec.mode!,
       resolution: spec.resolution!,
       serviceTier: spec.serviceTier!,
       clientId: spec.clientId,
     };
-    const group: Record<string, string | null> = { model: null, mode: null, resolution: null, serviceTier: null, clientId: null };
+    const group: Record<string, string | null> = {
+      model: null,
+      mode: null,
+      resolution: null,
+      serviceTier: null,
+      clientId: null,
+    };
     for (const dimension of query.groupBy!) group[FIELD[dimension]] = values[FIELD[dimension]]!;
     const key = JSON.stringify([start, group]);
     if (!buckets.has(key)) buckets.set(key, { start, end, group, totals: zero() });
     add(buckets.get(key)!.totals, task, finished.get(spec.id));
     add(totals, task, finished.get(spec.id));
   }
-  const order = (a: { start: number; group: Record<string, string | null> }, b: { start: number; group: Record<string, string | null> }) => {
+  const order = (
+    a: { start: number; group: Record<string, string | null> },
+    b: { start: number; group: Record<string, string | null> },
+  ) => {
     if (a.start !== b.start) return a.start - b.start;
     for (const dimension of query.groupBy!) {
       const field = FIELD[dimension];
       const x = a.group[field]!;
       const y = b.group[field]!;
-      const byEnum = field === 'clientId' ? (x < y ? -1 : x > y ? 1 : 0) : ENUM_ORDER[field]!.indexOf(x) - ENUM_ORDER[field]!.indexOf(y);
+      const byEnum =
+        field === 'clientId'
+          ? x < y
+            ? -1
+            : x > y
+              ? 1
+              : 0
+          : ENUM_ORDER[field]!.indexOf(x) - ENUM_ORDER[field]!.indexOf(y);
       if (byEnum !== 0) return byEnum;
     }
     return 0;
@@ -147,7 +202,12 @@ function expected(tasks: readonly WorkloadTask[], finished: ReadonlyMap<string, 
 
 /** Compares a report with the oracle: every total of every bucket, and the bucket order. */
 function expectReport(report: UsageReport, oracle: ReturnType<typeof expected>): void {
-  const shape = ({ videoFrames, ...t }: OracleTotals) => ({ ...t, cost: fromPico(t.cost), discount: fromPico(t.discount), videoSeconds: videoFrames / 24 });
+  const shape = ({ videoFrames, ...t }: OracleTotals) => ({
+    ...t,
+    cost: fromPico(t.cost),
+    discount: fromPico(t.discount),
+    videoSeconds: videoFrames / 24,
+  });
   const actualShape = (t: UsageReport['totals']) => ({
     tasks: t.tasks,
     succeeded: t.succeeded,
@@ -166,11 +226,22 @@ function expectReport(report: UsageReport, oracle: ReturnType<typeof expected>):
     report.buckets.map((b) => ({
       start: b.start,
       end: b.end,
-      group: { model: b.model, mode: b.mode, resolution: b.resolution, serviceTier: b.serviceTier, clientId: b.clientId },
+      group: {
+        model: b.model,
+        mode: b.mode,
+        resolution: b.resolution,
+        serviceTier: b.serviceTier,
+        clientId: b.clientId,
+      },
       totals: actualShape(b.totals),
     })),
   ).toEqual(
-    oracle.buckets.map((b) => ({ start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), group: b.group, totals: shape(b.totals) })),
+    oracle.buckets.map((b) => ({
+      start: new Date(b.start).toISOString(),
+      end: new Date(b.end).toISOString(),
+      group: b.group,
+      totals: shape(b.totals),
+    })),
   );
 }
 
@@ -184,7 +255,8 @@ interface Setup {
   restart(): Promise<void>;
 }
 
-const serviceOf = (store: GatewayStore, maxBuckets: number) => new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets });
+const serviceOf = (store: GatewayStore, maxBuckets: number) =>
+  new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets });
 
 async function setUp(stores: TestStores, maxBuckets = 1000): Promise<Setup> {
   const opened = await stores.open();
@@ -206,42 +278,90 @@ async function setUp(stores: TestStores, maxBuckets = 1000): Promise<Setup> {
 const CLIENTS = ['alice', 'bob', 'carol'] as const;
 const QUERIES: Array<{ granularity: UsageGranularity; groupBy: UsageDimension[]; from: Date; to: Date }> = [
   { granularity: UsageGranularity.DAY, groupBy: [], from: new Date(T0), to: new Date(T0 + 3 * DAY) },
-  { granularity: UsageGranularity.HOUR, groupBy: [UsageDimension.MODEL], from: new Date(T0 + DAY / 2), to: new Date(T0 + 2 * DAY) },
-  { granularity: UsageGranularity.MONTH, groupBy: [UsageDimension.MODE, UsageDimension.RESOLUTION], from: new Date(T0 - 40 * DAY), to: new Date(T0 + 40 * DAY) },
-  { granularity: UsageGranularity.TOTAL, groupBy: [UsageDimension.SERVICE_TIER, UsageDimension.MODEL, UsageDimension.RESOLUTION, UsageDimension.MODE], from: new Date(T0), to: new Date(T0 + 3 * DAY) },
+  {
+    granularity: UsageGranularity.HOUR,
+    groupBy: [UsageDimension.MODEL],
+    from: new Date(T0 + DAY / 2),
+    to: new Date(T0 + 2 * DAY),
+  },
+  {
+    granularity: UsageGranularity.MONTH,
+    groupBy: [UsageDimension.MODE, UsageDimension.RESOLUTION],
+    from: new Date(T0 - 40 * DAY),
+    to: new Date(T0 + 40 * DAY),
+  },
+  {
+    granularity: UsageGranularity.TOTAL,
+    groupBy: [UsageDimension.SERVICE_TIER, UsageDimension.MODEL, UsageDimension.RESOLUTION, UsageDimension.MODE],
+    from: new Date(T0),
+    to: new Date(T0 + 3 * DAY),
+  },
   // Unaligned edges: the first and last buckets are cut.
-  { granularity: UsageGranularity.DAY, groupBy: [UsageDimension.RESOLUTION], from: new Date(T0 + 13 * 3_600_000 + 1234), to: new Date(T0 + 2 * DAY + 7 * 60_000) },
+  {
+    granularity: UsageGranularity.DAY,
+    groupBy: [UsageDimension.RESOLUTION],
+    from: new Date(T0 + 13 * 3_600_000 + 1234),
+    to: new Date(T0 + 2 * DAY + 7 * 60_000),
+  },
 ];
 
 /** Runs every query for every viewer and compares each with the oracle. */
-async function checkAll(setup: Setup, tasks: readonly WorkloadTask[], finished: ReadonlyMap<string, Outcome>): Promise<void> {
+async function checkAll(
+  setup: Setup,
+  tasks: readonly WorkloadTask[],
+  finished: ReadonlyMap<string, Outcome>,
+): Promise<void> {
   for (const query of QUERIES) {
     for (const clientId of CLIENTS) {
-      expectReport(await setup.service.report(viewerOf(clientId), query), expected(tasks, finished, { ...query, clients: [clientId] }));
+      expectReport(
+        await setup.service.report(viewerOf(clientId), query),
+        expected(tasks, finished, { ...query, clients: [clientId] }),
+      );
     }
     expectReport(await setup.service.report(ADMIN, query), expected(tasks, finished, { ...query, clients: CLIENTS }));
     const byClient = { ...query, groupBy: [UsageDimension.CLIENT, ...query.groupBy] };
-    expectReport(await setup.service.report(ADMIN, byClient), expected(tasks, finished, { ...byClient, clients: CLIENTS }));
-    expectReport(await setup.service.report(ADMIN, { ...query, clientId: 'bob' }), expected(tasks, finished, { ...query, clients: ['bob'] }));
+    expectReport(
+      await setup.service.report(ADMIN, byClient),
+      expected(tasks, finished, { ...byClient, clients: CLIENTS }),
+    );
+    expectReport(
+      await setup.service.report(ADMIN, { ...query, clientId: 'bob' }),
+      expected(tasks, finished, { ...query, clients: ['bob'] }),
+    );
   }
 }
 
 /** Observes the end of each task `times` times (the poller, a callback, a restart...), the later ones with different outcomes. */
-async function finish(setup: Setup, tasks: readonly WorkloadTask[], finished: Map<string, Outcome>, times = 3): Promise<void> {
-  for (const task of tasks) {
-    if (!task.outcome) continue;
+async function finish(
+  setup: Setup,
+  tasks: readonly WorkloadTask[],
+  finished: Map<string, Outcome>,
+  times = 3,
+): Promise<void> {
+  const finishOne = async (task: WorkloadTask, outcome: Outcome): Promise<void> => {
     await setup.store.tasks.update(task.spec.id, observeRunning(T0 + 3 * DAY));
     for (let i = 0; i < times; i += 1) {
-      const outcome: Outcome = i === 0 ? task.outcome : i % 2 ? { status: VideoTaskStatus.FAILED } : { status: VideoTaskStatus.SUCCEEDED, costUsd: '1000' };
-      await setup.store.tasks.update(task.spec.id, observe(outcome, T0 + 3 * DAY + i));
+      const observed: Outcome =
+        i === 0
+          ? outcome
+          : i % 2
+            ? { status: VideoTaskStatus.FAILED }
+            : { status: VideoTaskStatus.SUCCEEDED, costUsd: '1000' };
+      await setup.store.tasks.update(task.spec.id, observe(observed, T0 + 3 * DAY + i));
     }
-    finished.set(task.spec.id, task.outcome);
+    finished.set(task.spec.id, outcome);
+  };
+  // Twenty tasks at a time, as a poller's concurrent reads would finish them.
+  for (let start = 0; start < tasks.length; start += 20) {
+    await Promise.all(
+      tasks.slice(start, start + 20).map((task) => (task.outcome ? finishOne(task, task.outcome) : undefined)),
+    );
   }
 }
 
 /** A task of alice created at `createdAtMs`, already finished with `costUsd`. */
 const succeededTask = (id: string, createdAtMs: number, costUsd: string) =>
-  observe({ status: VideoTaskStatus.SUCCEEDED, costUsd }, createdAtMs + 1)(submittedTask({ id, clientId: 'alice', createdAtMs }))!;
+  finishedTask({ id, clientId: 'alice', createdAtMs }, { status: VideoTaskStatus.SUCCEEDED, costUsd });
 
 const tasks = workload(11, 600, { clients: CLIENTS, startMs: T0, spanMs: 3 * DAY, unfinishedShare: 0.1 });
 
@@ -273,7 +393,11 @@ describeEachEngine('UsageReportService', (stores) => {
   it('sums 200 tasks of "0.1" to exactly "20"', async () => {
     const setup = await setUp(stores);
     for (let i = 0; i < 200; i += 1) await setup.store.tasks.insert(succeededTask(`vt_${i}`, T0 + i, '0.1'));
-    const report = await setup.service.report(viewerOf('alice'), { from: new Date(T0), to: new Date(T0 + DAY), granularity: UsageGranularity.TOTAL });
+    const report = await setup.service.report(viewerOf('alice'), {
+      from: new Date(T0),
+      to: new Date(T0 + DAY),
+      granularity: UsageGranularity.TOTAL,
+    });
     expect(report.totals).toMatchObject({ tasks: 200, succeeded: 200, costUsd: '20' });
     expect(report.buckets).toHaveLength(1);
   });
@@ -282,7 +406,12 @@ describeEachEngine('UsageReportService', (stores) => {
     const setup = await setUp(stores);
     await setup.store.tasks.insertMany(tasks.slice(0, 100).map((task) => submittedTask(task.spec)));
     await finish(setup, tasks.slice(0, 100), new Map(), 1);
-    const query = { from: new Date(T0), to: new Date(T0 + 3 * DAY), granularity: UsageGranularity.DAY, groupBy: [UsageDimension.MODEL] };
+    const query = {
+      from: new Date(T0),
+      to: new Date(T0 + 3 * DAY),
+      granularity: UsageGranularity.DAY,
+      groupBy: [UsageDimension.MODEL],
+    };
     const sums = jest.spyOn(setup.store.usage, 'sums');
     const first = await setup.service.report(viewerOf('alice'), query);
     expect(sums).toHaveBeenCalledTimes(1);
@@ -303,11 +432,19 @@ describeEachEngine('UsageReportService', (stores) => {
     expect(await totals()).toMatchObject({ tasks: 1 });
     expect(sums).toHaveBeenCalledTimes(1);
 
-    await setup.store.tasks.insert(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 + 10 * 3_600_000 + 1 }));
+    await setup.store.tasks.insert(
+      submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 + 10 * 3_600_000 + 1 }),
+    );
     expect(await totals()).toMatchObject({ tasks: 2, succeeded: 0 });
-    await setup.store.tasks.update('vt_1', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.0375' }, T0 + 11 * 3_600_000));
+    await setup.store.tasks.update(
+      'vt_1',
+      observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.0375' }, T0 + 11 * 3_600_000),
+    );
     expect(await totals()).toMatchObject({ tasks: 2, succeeded: 1, costUsd: '0.0375' });
-    await setup.store.tasks.update('vt_2', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1.23456789' }, T0 + 2 * DAY));
+    await setup.store.tasks.update(
+      'vt_2',
+      observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '1.23456789' }, T0 + 2 * DAY),
+    );
     expect(await totals()).toMatchObject({ tasks: 2, succeeded: 2, costUsd: '1.27206789' });
     expect(sums).toHaveBeenCalledTimes(4);
 
@@ -324,8 +461,16 @@ describeEachEngine('UsageReportService', (stores) => {
     expect((await setup.service.report(viewerOf('alice'), query)).totals.costUsd).toBe('0.1');
     await setup.store.tasks.insert(succeededTask('vt_2', T0 + 3_600_000, '0.2'));
     expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, costUsd: '0.3' });
-    expect(await setup.store.tasks.insertMany([succeededTask('vt_3', T0 + 7_200_000, '0.000001'), succeededTask('vt_1', T0 + 1, '0.1')])).toBe(1);
-    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 3, costUsd: '0.300001' });
+    expect(
+      await setup.store.tasks.insertMany([
+        succeededTask('vt_3', T0 + 7_200_000, '0.000001'),
+        succeededTask('vt_1', T0 + 1, '0.1'),
+      ]),
+    ).toBe(1);
+    expect((await setup.service.report(viewerOf('alice'), query)).totals).toMatchObject({
+      tasks: 3,
+      costUsd: '0.300001',
+    });
   });
 
   if (stores.persistent) {
@@ -343,7 +488,10 @@ describeEachEngine('UsageReportService', (stores) => {
       await other.tasks.update('vt_2', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.2' }, T0 + 3));
       expect(await totals()).toMatchObject({ tasks: 2, succeeded: 2, costUsd: '0.3' });
       // And the other replica's own report agrees.
-      expect((await serviceOf(other, 1000).report(viewerOf('alice'), query)).totals).toMatchObject({ tasks: 2, costUsd: '0.3' });
+      expect((await serviceOf(other, 1000).report(viewerOf('alice'), query)).totals).toMatchObject({
+        tasks: 2,
+        costUsd: '0.3',
+      });
     });
   }
 
@@ -358,14 +506,24 @@ describeEachEngine('UsageReportService', (stores) => {
         subset.map(async (task) => {
           if (!task.outcome) return;
           const end = observe(task.outcome, T0 + 3 * DAY);
-          await Promise.all([setup.store.tasks.update(task.spec.id, end), other.tasks.update(task.spec.id, end), setup.store.tasks.update(task.spec.id, end)]);
+          await Promise.all([
+            setup.store.tasks.update(task.spec.id, end),
+            other.tasks.update(task.spec.id, end),
+            setup.store.tasks.update(task.spec.id, end),
+          ]);
           finished.set(task.spec.id, task.outcome);
         }),
       );
       for (const query of [QUERIES[0]!, QUERIES[3]!]) {
         const byClient = { ...query, groupBy: [UsageDimension.CLIENT, ...query.groupBy] };
-        expectReport(await setup.service.report(ADMIN, byClient), expected(subset, finished, { ...byClient, clients: CLIENTS }));
-        expectReport(await serviceOf(other, 1000).report(ADMIN, byClient), expected(subset, finished, { ...byClient, clients: CLIENTS }));
+        expectReport(
+          await setup.service.report(ADMIN, byClient),
+          expected(subset, finished, { ...byClient, clients: CLIENTS }),
+        );
+        expectReport(
+          await serviceOf(other, 1000).report(ADMIN, byClient),
+          expected(subset, finished, { ...byClient, clients: CLIENTS }),
+        );
       }
     });
   }
@@ -393,10 +551,18 @@ describeEachEngine('UsageReportService', (stores) => {
   it('lets only admins choose a client or group by CLIENT', async () => {
     const setup = await setUp(stores);
     const range = { from: new Date(T0), to: new Date(T0 + DAY) };
-    await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'bob' })).rejects.toBeInstanceOf(ForbiddenQueryError);
-    await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'alice' })).rejects.toBeInstanceOf(ForbiddenQueryError);
-    await expect(setup.service.report(viewerOf('alice'), { ...range, groupBy: [UsageDimension.MODEL, UsageDimension.CLIENT] })).rejects.toBeInstanceOf(ForbiddenQueryError);
-    await expect(setup.service.report(ADMIN, { ...range, clientId: 'bob', groupBy: [UsageDimension.CLIENT] })).resolves.toBeDefined();
+    await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'bob' })).rejects.toBeInstanceOf(
+      ForbiddenQueryError,
+    );
+    await expect(setup.service.report(viewerOf('alice'), { ...range, clientId: 'alice' })).rejects.toBeInstanceOf(
+      ForbiddenQueryError,
+    );
+    await expect(
+      setup.service.report(viewerOf('alice'), { ...range, groupBy: [UsageDimension.MODEL, UsageDimension.CLIENT] }),
+    ).rejects.toBeInstanceOf(ForbiddenQueryError);
+    await expect(
+      setup.service.report(ADMIN, { ...range, clientId: 'bob', groupBy: [UsageDimension.CLIENT] }),
+    ).resolves.toBeDefined();
   });
 
   it('refuses inverted ranges and more buckets than configured, with the argument at fault', async () => {
@@ -408,13 +574,35 @@ describeEachEngine('UsageReportService', (stores) => {
     };
     expect((await refusal({ from: new Date(T0), to: new Date(T0) })).message).toMatch(/later than from/);
     expect((await refusal({ from: new Date(T0 + 1), to: new Date(T0) })).argumentName).toBe('to');
-    expect((await refusal({ from: new Date(T0), to: new Date(T0 + 2 * DAY + 1), granularity: UsageGranularity.HOUR })).message).toMatch(/more than 48 HOUR buckets/);
-    await expect(setup.service.report(ADMIN, { from: new Date(T0), to: new Date(T0 + 2 * DAY), granularity: UsageGranularity.HOUR })).resolves.toBeDefined();
+    expect(
+      (await refusal({ from: new Date(T0), to: new Date(T0 + 2 * DAY + 1), granularity: UsageGranularity.HOUR }))
+        .message,
+    ).toMatch(/more than 48 HOUR buckets/);
+    await expect(
+      setup.service.report(ADMIN, {
+        from: new Date(T0),
+        to: new Date(T0 + 2 * DAY),
+        granularity: UsageGranularity.HOUR,
+      }),
+    ).resolves.toBeDefined();
     // TOTAL is one bucket however long the range; the years without tasks cost nothing.
-    await expect(setup.service.report(ADMIN, { from: new Date(0), to: new Date('9999-01-01T00:00:00Z'), granularity: UsageGranularity.TOTAL })).resolves.toBeDefined();
+    await expect(
+      setup.service.report(ADMIN, {
+        from: new Date(0),
+        to: new Date('9999-01-01T00:00:00Z'),
+        granularity: UsageGranularity.TOTAL,
+      }),
+    ).resolves.toBeDefined();
   });
 });
 
 test('refuses a non-positive bucket limit', () => {
-  expect(() => new UsageReportService({ usage: { sums: jest.fn(), versionsOf: jest.fn() }, cache: new Keyv<string>(), maxBuckets: 0 })).toThrow(RangeError);
+  expect(
+    () =>
+      new UsageReportService({
+        usage: { sums: jest.fn(), versionsOf: jest.fn() },
+        cache: new Keyv<string>(),
+        maxBuckets: 0,
+      }),
+  ).toThrow(RangeError);
 });

@@ -3,6 +3,7 @@ import type { VideoTask } from '../../src/domain/video-task';
 import type { GatewayStore } from '../../src/store/open-store';
 import type { TestStores } from '../support/test-stores';
 import { observe, observeRunning, submittedTask } from '../support/usage-fixtures';
+import { finishedTask } from './fixtures/finished-task';
 
 const T0 = Date.parse('2026-05-04T08:00:00.000Z');
 
@@ -15,11 +16,15 @@ export function describeCachedTaskRepositoryContract(stores: TestStores): void {
     });
 
     /** Puts a marked copy of `task` in the cache: whatever `get` answers with the mark came from the cache. */
-    const plant = (task: VideoTask) => store.caches.tasks.set(task.id, JSON.stringify({ ...task, prompt: 'from the cache' }));
+    const plant = (task: VideoTask) =>
+      store.caches.tasks.set(task.id, JSON.stringify({ ...task, prompt: 'from the cache' }));
 
     it('caches a finished task on its first read and serves it from the cache afterwards', async () => {
       await store.tasks.insert(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }));
-      const finished = (await store.tasks.update('vt_1', observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 1)))!;
+      const finished = (await store.tasks.update(
+        'vt_1',
+        observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 1),
+      ))!;
       expect(await store.caches.tasks.get('vt_1')).toBeUndefined();
       expect(await store.tasks.get('vt_1')).toEqual(finished);
       expect(JSON.parse((await store.caches.tasks.get('vt_1'))!)).toEqual(finished);
@@ -36,7 +41,7 @@ export function describeCachedTaskRepositoryContract(stores: TestStores): void {
     });
 
     it('drops a cached copy when a task leaves its terminal status (outside the domain, allowed by the contract)', async () => {
-      const done = observe({ status: VideoTaskStatus.FAILED }, T0 + 1)(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }))!;
+      const done = finishedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }, { status: VideoTaskStatus.FAILED });
       await store.tasks.insert(done);
       await store.tasks.get('vt_1');
       const reopened = await store.tasks.update('vt_1', (task) => ({ ...task, status: VideoTaskStatus.RUNNING }));
@@ -45,7 +50,7 @@ export function describeCachedTaskRepositoryContract(stores: TestStores): void {
     });
 
     it('reads through a cache entry that is not a task of that id (a foreign or corrupt value)', async () => {
-      const done = observe({ status: VideoTaskStatus.FAILED }, T0 + 1)(submittedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }))!;
+      const done = finishedTask({ id: 'vt_1', clientId: 'alice', createdAtMs: T0 }, { status: VideoTaskStatus.FAILED });
       await store.tasks.insert(done);
       await store.caches.tasks.set('vt_1', '{"not":"a task"');
       expect(await store.tasks.get('vt_1')).toEqual(done);

@@ -21,7 +21,11 @@ function record(feed: TaskChangeFeed) {
 
 /** Waits until `heard` holds `count` changes (the PostgreSQL feed delivers asynchronously, after commit). */
 const heardAtLeast = (heard: ReadonlyArray<[string, number]>, count: number) =>
-  waitFor(() => heard.length, (n) => n >= count, { what: `${count} changes`, timeoutMs: 5_000 });
+  waitFor(
+    () => heard.length,
+    (n) => n >= count,
+    { what: `${count} changes`, timeoutMs: 5_000 },
+  );
 
 /** Revisions heard per task, in arrival order. */
 function revisionsByTask(heard: ReadonlyArray<[string, number]>): Map<string, number[]> {
@@ -32,7 +36,10 @@ function revisionsByTask(heard: ReadonlyArray<[string, number]>): Map<string, nu
 
 /** Writes a task and moves it through running to succeeded: revisions 1, 2, 3. */
 async function lifecycle(store: GatewayStore, id: string, prompt?: string): Promise<void> {
-  await store.tasks.insert({ ...submittedTask({ id, clientId: 'alice', createdAtMs: T0 }), ...(prompt ? { prompt } : {}) });
+  await store.tasks.insert({
+    ...submittedTask({ id, clientId: 'alice', createdAtMs: T0 }),
+    ...(prompt ? { prompt } : {}),
+  });
   await store.tasks.update(id, observeRunning(T0 + 1_000));
   await store.tasks.update(id, observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 2_000));
 }
@@ -52,13 +59,20 @@ export function describeChangeFeedContract(stores: TestStores): void {
       await lifecycle(store, 'vt_1');
       // Writes that change nothing or fail deliver nothing.
       await store.tasks.update('vt_1', () => null);
-      await expect(store.tasks.update('vt_1', () => {
-        throw new Error('refused');
-      })).rejects.toThrow('refused');
+      await expect(
+        store.tasks.update('vt_1', () => {
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
       await heardAtLeast(heard, 3);
       await store.tasks.insert(submittedTask({ id: 'vt_2', clientId: 'alice', createdAtMs: T0 }));
       await heardAtLeast(heard, 4);
-      expect(heard).toEqual([['vt_1', 1], ['vt_1', 2], ['vt_1', 3], ['vt_2', 1]]);
+      expect(heard).toEqual([
+        ['vt_1', 1],
+        ['vt_1', 2],
+        ['vt_1', 3],
+        ['vt_2', 1],
+      ]);
       expect(last.get('vt_1')).toEqual(await store.tasks.get('vt_1'));
 
       unsubscribe();
@@ -82,7 +96,11 @@ export function describeChangeFeedContract(stores: TestStores): void {
       await lifecycle(store, 'vt_big', prompt);
       // PostgreSQL announces such a task by reference and reads it back: a reader may find a newer
       // revision already stored, so intermediate ones may be skipped (the feed promises at most once).
-      await waitFor(() => last.get('vt_big')?.revision, (revision) => revision === 3, { what: 'revision 3', timeoutMs: 5_000 });
+      await waitFor(
+        () => last.get('vt_big')?.revision,
+        (revision) => revision === 3,
+        { what: 'revision 3', timeoutMs: 5_000 },
+      );
       const revisions = heard.map(([, revision]) => revision);
       expect(revisions).toEqual([...new Set(revisions)].sort());
       expect(last.get('vt_big')?.prompt).toBe(prompt);
@@ -93,7 +111,11 @@ export function describeChangeFeedContract(stores: TestStores): void {
       const requested: string[] = [];
       store.changes.onRefreshRequest((id) => requested.push(id));
       await store.changes.requestRefresh('vt_1');
-      await waitFor(() => requested, (ids) => ids.length >= 1, { what: 'the refresh request', timeoutMs: 5_000 });
+      await waitFor(
+        () => requested,
+        (ids) => ids.length >= 1,
+        { what: 'the refresh request', timeoutMs: 5_000 },
+      );
       expect(requested).toEqual(['vt_1']);
     });
 
@@ -123,20 +145,33 @@ export function describeChangeFeedContract(stores: TestStores): void {
         it('reconnects a listening connection that broke, and delivers the changes after it', async () => {
           const there = record(other.changes);
           const listeners = async () =>
-            (await store.postgresPool!.query<{ pid: number }>(
-              "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
-            )).rows.map((row) => row.pid);
+            (
+              await store.postgresPool!.query<{ pid: number }>(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()",
+              )
+            ).rows.map((row) => row.pid);
           // One per store instance (those of earlier tests' closed stores may take a moment to go).
-          const before = await waitFor(listeners, (pids) => pids.length === 2, { what: 'two listening connections', timeoutMs: 5_000 });
-          await store.postgresPool!.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
-          const after = await waitFor(listeners, (pids) => pids.length === 2 && pids.every((pid) => !before.includes(pid)), {
-            what: 'both listening connections to be reopened',
-            timeoutMs: 10_000,
+          const before = await waitFor(listeners, (pids) => pids.length === 2, {
+            what: 'two listening connections',
+            timeoutMs: 5_000,
           });
+          await store.postgresPool!.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [before]);
+          const after = await waitFor(
+            listeners,
+            (pids) => pids.length === 2 && pids.every((pid) => !before.includes(pid)),
+            {
+              what: 'both listening connections to be reopened',
+              timeoutMs: 10_000,
+            },
+          );
           expect(after).toHaveLength(2);
           await lifecycle(store, 'vt_after_reconnect');
           await heardAtLeast(there.heard, 3);
-          expect(there.heard).toEqual([['vt_after_reconnect', 1], ['vt_after_reconnect', 2], ['vt_after_reconnect', 3]]);
+          expect(there.heard).toEqual([
+            ['vt_after_reconnect', 1],
+            ['vt_after_reconnect', 2],
+            ['vt_after_reconnect', 3],
+          ]);
         });
 
         it('sends a refresh request to every instance', async () => {
@@ -145,7 +180,11 @@ export function describeChangeFeedContract(stores: TestStores): void {
           store.changes.onRefreshRequest((id) => heardHere.push(id));
           other.changes.onRefreshRequest((id) => heardThere.push(id));
           await other.changes.requestRefresh('vt_7');
-          await waitFor(() => heardHere.length + heardThere.length, (n) => n >= 2, { what: 'both instances', timeoutMs: 5_000 });
+          await waitFor(
+            () => heardHere.length + heardThere.length,
+            (n) => n >= 2,
+            { what: 'both instances', timeoutMs: 5_000 },
+          );
           expect(heardHere).toEqual(['vt_7']);
           expect(heardThere).toEqual(['vt_7']);
         });

@@ -16,7 +16,8 @@ const tempDir = useTempDir('gateway-open-store-');
 
 function recordingLogger(): StoreLogger & { lines: Array<{ level: string; obj: unknown; msg: unknown }> } {
   const lines: Array<{ level: string; obj: unknown; msg: unknown }> = [];
-  const at = (level: string) => ((obj: unknown, msg?: unknown) => void lines.push({ level, obj, msg })) as StoreLogger['info'];
+  const at = (level: string) =>
+    ((obj: unknown, msg?: unknown) => void lines.push({ level, obj, msg })) as StoreLogger['info'];
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
@@ -48,9 +49,13 @@ describe('openStore', () => {
   });
 
   it('fails on a PostgreSQL database that does not exist with DatabaseOpenError', async () => {
-    const error = await openStore('postgresql://postgres@127.0.0.1:5432/gw_test_no_such_database').catch((e: unknown) => e);
+    const error = await openStore('postgresql://postgres@127.0.0.1:5432/gw_test_no_such_database').catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(DatabaseOpenError);
-    expect((error as Error).message).toMatch(/PostgreSQL store at postgresql:\/\/postgres@127\.0\.0\.1:5432\/gw_test_no_such_database: .*does not exist/);
+    expect((error as Error).message).toMatch(
+      /PostgreSQL store at postgresql:\/\/postgres@127\.0\.0\.1:5432\/gw_test_no_such_database: .*does not exist/,
+    );
   });
 
   describe('on a fresh PostgreSQL database', () => {
@@ -65,9 +70,15 @@ describe('openStore', () => {
         await adminQuery(blocked.url, 'CREATE TABLE tasks (unrelated integer)');
         const error = await openStore(blocked.url).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(DatabaseOpenError);
-        expect((error as Error).message).toMatch(/^cannot prepare the PostgreSQL store at postgres:\/\/.*: database migration 001-initial failed/);
+        expect((error as Error).message).toMatch(
+          /^cannot prepare the PostgreSQL store at postgres:\/\/.*: database migration 001-initial failed/,
+        );
         await waitFor(
-          () => adminQuery(POSTGRES_ADMIN_URL, `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${blocked.name}'`),
+          () =>
+            adminQuery(
+              POSTGRES_ADMIN_URL,
+              `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = '${blocked.name}'`,
+            ),
           (rows) => rows[0]?.n === 0,
           { what: 'every connection of the failed start to close', timeoutMs: 5_000 },
         );
@@ -87,7 +98,9 @@ describe('openStore', () => {
         await a.tasks.insert(task);
         expect(await b.tasks.get(task.id)).toEqual(task);
         // Each migration ran once.
-        const migrations = await a.postgresPool!.query<{ name: string }>('SELECT name FROM kysely_migration ORDER BY name');
+        const migrations = await a.postgresPool!.query<{ name: string }>(
+          'SELECT name FROM kysely_migration ORDER BY name',
+        );
         const names = migrations.rows.map((row) => row.name);
         expect(names[0]).toBe('001-initial');
         expect(new Set(names).size).toBe(names.length);
@@ -98,14 +111,17 @@ describe('openStore', () => {
     });
   });
 
-  it.each(['memory://', 'sqlite'] as const)('%s: ping answers while open and throws once closed; close is idempotent', async (kind) => {
-    const url = kind === 'sqlite' ? `sqlite://${join(tempDir(), 'ping.sqlite')}` : kind;
-    const store = await openStore(url);
-    await expect(store.ping()).resolves.toBeUndefined();
-    await store.close();
-    await expect(store.ping()).rejects.toThrow(/closed/);
-    await expect(store.close()).resolves.toBeUndefined();
-  });
+  it.each(['memory://', 'sqlite'] as const)(
+    '%s: ping answers while open and throws once closed; close is idempotent',
+    async (kind) => {
+      const url = kind === 'sqlite' ? `sqlite://${join(tempDir(), 'ping.sqlite')}` : kind;
+      const store = await openStore(url);
+      await expect(store.ping()).resolves.toBeUndefined();
+      await store.close();
+      await expect(store.ping()).rejects.toThrow(/closed/);
+      await expect(store.close()).resolves.toBeUndefined();
+    },
+  );
 
   it('creates the parent directories of the SQLite file, relative to cwd', async () => {
     const store = await openStore('sqlite://./nested/deeper/gateway.sqlite', { cwd: tempDir() });
@@ -123,7 +139,9 @@ describe('openStore', () => {
     // Seen from another connection while the store is open (WAL: readers are not blocked).
     expect(await rawQuery(path, 'PRAGMA journal_mode')).toEqual([{ journal_mode: 'wal' }]);
     const rows = await rawQuery(path, 'SELECT id, client_id, status, finished, revision, data FROM tasks');
-    expect(rows).toEqual([{ id: task.id, client_id: 'alice', status: 'RUNNING', finished: 0, revision: 1, data: expect.any(String) }]);
+    expect(rows).toEqual([
+      { id: task.id, client_id: 'alice', status: 'RUNNING', finished: 0, revision: 1, data: expect.any(String) },
+    ]);
     expect(JSON.parse(String(rows[0]?.data))).toEqual(task);
 
     expect(logger.lines).toContainEqual({ level: 'info', obj: { store: 'sqlite', path }, msg: 'store opened' });
@@ -133,7 +151,9 @@ describe('openStore', () => {
   it('fails with a clear error when the file is not a SQLite database', async () => {
     const path = join(tempDir(), 'garbage.sqlite');
     writeFileSync(path, 'this is not a database, just some text that is long enough to have a header '.repeat(20));
-    await expect(openStore(`sqlite://${path}`)).rejects.toThrow(new RegExp(`cannot open SQLite store at ${path}: .*not a database`));
+    await expect(openStore(`sqlite://${path}`)).rejects.toThrow(
+      new RegExp(`cannot open SQLite store at ${path}: .*not a database`),
+    );
   });
 
   it('fails with a clear error when the parent directory cannot be created', async () => {
@@ -147,7 +167,9 @@ describe('openStore', () => {
     const store = await openStore(`sqlite://${path}`);
     const task = sampleTask({ status: VideoTaskStatus.RUNNING });
     await store.tasks.insert(task);
-    const updates = Array.from({ length: 10 }, () => store.tasks.update(task.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED })));
+    const updates = Array.from({ length: 10 }, () =>
+      store.tasks.update(task.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED })),
+    );
     await store.close();
     await expect(Promise.all(updates)).resolves.toHaveLength(10);
 

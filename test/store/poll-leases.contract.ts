@@ -3,6 +3,7 @@ import type { GatewayStore } from '../../src/store/open-store';
 import type { TestStore, TestStores } from '../support/test-stores';
 import { observe, submittedTask } from '../support/usage-fixtures';
 import { testClock } from './test-clock';
+import { finishedTask } from './fixtures/finished-task';
 
 const T0 = Date.parse('2026-05-02T08:00:00.000Z');
 const LEASE_MS = 10_000;
@@ -18,7 +19,9 @@ export function describePollLeasesContract(stores: TestStores): void {
     const unleasedTasks = async (count: number, prefix = 'vt_'): Promise<string[]> => {
       const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
       for (const id of ids) await store.tasks.insert(submittedTask({ id, clientId: 'alice', createdAtMs: T0 }));
-      await store.tasks.insert(observe({ status: VideoTaskStatus.FAILED }, T0)(submittedTask({ id: `${prefix}done`, clientId: 'alice', createdAtMs: T0 }))!);
+      await store.tasks.insert(
+        finishedTask({ id: `${prefix}done`, clientId: 'alice', createdAtMs: T0 }, { status: VideoTaskStatus.FAILED }),
+      );
       await store.leases.release(store.replicaId);
       return ids;
     };

@@ -45,7 +45,15 @@ function watchLines(child: ChildProcess) {
 
   const until = (predicate: (lines: string[]) => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`timed out after ${DEADLINE_MS} ms waiting for ${what}; stdout: ${lines.join(' | ')}; stderr: ${stderr}`)), DEADLINE_MS);
+      const timer = setTimeout(
+        () =>
+          finish(
+            new Error(
+              `timed out after ${DEADLINE_MS} ms waiting for ${what}; stdout: ${lines.join(' | ')}; stderr: ${stderr}`,
+            ),
+          ),
+        DEADLINE_MS,
+      );
       const check = (): void => {
         if (predicate(lines)) finish();
         else if (exited) finish(new Error(exited));
@@ -76,7 +84,8 @@ describe('SQLite store durability', () => {
     const output = watchLines(child);
 
     // Kill while the child is in the middle of a stream of updates, not after a quiet period.
-    const committed = (lines: string[]) => lines.filter((l) => l.startsWith('committed ')).map((l) => Number(l.slice('committed '.length)));
+    const committed = (lines: string[]) =>
+      lines.filter((l) => l.startsWith('committed ')).map((l) => Number(l.slice('committed '.length)));
     await output.until((lines) => committed(lines).length >= 5, 'written tasks and 5 committed updates');
     child.kill('SIGKILL');
     expect(await exit).toBe('SIGKILL');
@@ -93,12 +102,16 @@ describe('SQLite store durability', () => {
     try {
       const tasks = await Promise.all(ids.map((id) => store.tasks.get(id)));
       expect(tasks.map((t) => t?.prompt)).toEqual(ids.map((_, i) => `task ${i}`));
-      expect(tasks.map((t) => t?.status)).toEqual(ids.map((_, i) => (i % 2 === 0 ? VideoTaskStatus.SUCCEEDED : VideoTaskStatus.RUNNING)));
+      expect(tasks.map((t) => t?.status)).toEqual(
+        ids.map((_, i) => (i % 2 === 0 ? VideoTaskStatus.SUCCEEDED : VideoTaskStatus.RUNNING)),
+      );
       // No update reported as committed is lost.
       expect(tasks[1]!.revision).toBeGreaterThanOrEqual(lastReported);
       expect((await store.tasks.listActive()).sort()).toEqual(ids.filter((_, i) => i % 2 === 1).sort());
       // And the file takes new writes after recovery.
-      expect((await store.tasks.update(ids[1]!, (t) => ({ ...t, prompt: 'after crash' })))?.revision).toBe(tasks[1]!.revision + 1);
+      expect((await store.tasks.update(ids[1]!, (t) => ({ ...t, prompt: 'after crash' })))?.revision).toBe(
+        tasks[1]!.revision + 1,
+      );
     } finally {
       await store.close();
     }
@@ -106,10 +119,13 @@ describe('SQLite store durability', () => {
 
   it('counts every finished task once in usage after a kill in the middle of completions, and lists every task once', async () => {
     const path = join(tempDir(), 'completions.sqlite');
-    child = spawn(process.execPath, [WRITER, path, String(TASKS), 'completions'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [WRITER, path, String(TASKS), 'completions'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exit = new Promise<NodeJS.Signals | null>((resolve) => child!.on('exit', (_code, signal) => resolve(signal)));
     const output = watchLines(child);
-    const finishedCount = (lines: string[]) => Math.max(0, ...lines.filter((l) => l.startsWith('finished ')).map((l) => Number(l.slice(9))));
+    const finishedCount = (lines: string[]) =>
+      Math.max(0, ...lines.filter((l) => l.startsWith('finished ')).map((l) => Number(l.slice(9))));
     await output.until((lines) => finishedCount(lines) >= 40, '40 finished tasks');
     child.kill('SIGKILL');
     expect(await exit).toBe('SIGKILL');
@@ -123,11 +139,24 @@ describe('SQLite store durability', () => {
       });
       const finished = tasks.filter((t) => isTerminal(t.status));
       expect(finished.length).toBeGreaterThanOrEqual(40);
-      expect((await store.tasks.listActive()).sort()).toEqual(tasks.filter((t) => !isTerminal(t.status)).map((t) => t.id));
+      expect((await store.tasks.listActive()).sort()).toEqual(
+        tasks.filter((t) => !isTerminal(t.status)).map((t) => t.id),
+      );
 
       // The report adds up to the stored tasks, each finished one once, money exact.
-      const reports = new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets: 1000 });
-      const report = await reports.report({ clientId: 'ops', admin: true }, { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-02-01T00:00:00Z'), granularity: UsageGranularity.TOTAL });
+      const reports = new UsageReportService({
+        usage: store.usage,
+        cache: store.caches.usageReports,
+        maxBuckets: 1000,
+      });
+      const report = await reports.report(
+        { clientId: 'ops', admin: true },
+        {
+          from: new Date('2026-01-01T00:00:00Z'),
+          to: new Date('2026-02-01T00:00:00Z'),
+          granularity: UsageGranularity.TOTAL,
+        },
+      );
       const count = (status: VideoTaskStatus) => finished.filter((t) => t.status === status).length;
       expect(report.totals).toMatchObject({
         tasks: TASKS,

@@ -20,7 +20,10 @@ interface RanQuery {
 function recordQueries(): { queries: RanQuery[]; restore(): void } {
   const queries: RanQuery[] = [];
   const original = BetterSqlite3.prototype.prepare;
-  const spy = jest.spyOn(BetterSqlite3.prototype, 'prepare').mockImplementation(function (this: BetterSqlite3.Database, source: string) {
+  const spy = jest.spyOn(BetterSqlite3.prototype, 'prepare').mockImplementation(function (
+    this: BetterSqlite3.Database,
+    source: string,
+  ) {
     const statement = original.call(this, source);
     const all = statement.all.bind(statement) as (...parameters: unknown[]) => unknown[];
     statement.all = (...parameters: unknown[]) => {
@@ -49,7 +52,11 @@ describe('SQLite query plans', () => {
     const store = await openStore(`sqlite://${path}`);
     const recorded = recordQueries();
     try {
-      await store.tasks.insertMany(Array.from({ length: 50 }, (_, i) => submittedTask({ id: `vt_${i}`, clientId: i % 2 ? 'alice' : 'bob', createdAtMs: T0 + i })));
+      await store.tasks.insertMany(
+        Array.from({ length: 50 }, (_, i) =>
+          submittedTask({ id: `vt_${i}`, clientId: i % 2 ? 'alice' : 'bob', createdAtMs: T0 + i }),
+        ),
+      );
       const history = new TaskHistoryService({ history: store.history });
       const first = await history.page('alice', { first: 5 });
       await history.page('alice', { first: 5, after: first.pageInfo.endCursor });
@@ -72,7 +79,10 @@ describe('SQLite query plans', () => {
     const recorded = recordQueries();
     try {
       const reports = new UsageReportService({ usage: store.usage, cache: store.caches.usageReports, maxBuckets: 100 });
-      await reports.report({ clientId: 'alice', admin: false }, { from: new Date(T0), to: new Date(T0 + 86_400_000), granularity: UsageGranularity.HOUR });
+      await reports.report(
+        { clientId: 'alice', admin: false },
+        { from: new Date(T0), to: new Date(T0 + 86_400_000), granularity: UsageGranularity.HOUR },
+      );
       const sums = recorded.queries.filter((query) => /\bsum\(/i.test(query.source));
       expect(sums).toHaveLength(1);
       // Every table is searched by an index (on the client), none scanned whole.

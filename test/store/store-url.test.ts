@@ -26,7 +26,10 @@ describe('parseStoreUrl', () => {
 
   it.each([
     ['postgres://db/gateway', 'postgres://db/gateway'],
-    ['postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require', 'postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require'],
+    [
+      'postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require',
+      'postgresql://gateway:s3cret@db.internal:5433/gateway?sslmode=require',
+    ],
     ['  POSTGRES://db/gateway\n', 'POSTGRES://db/gateway'],
   ])('reads %j as the PostgreSQL URL %j, passed to the driver as given', (url, driverUrl) => {
     expect(parseStoreUrl(url, cwd)).toEqual({ kind: 'postgres', url: driverUrl });

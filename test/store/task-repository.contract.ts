@@ -4,6 +4,18 @@ import { DuplicateTaskError, type TaskRepository } from '../../src/store/task-re
 import type { TestStore, TestStores } from '../support/test-stores';
 import { sampleTask } from './fixtures/sample-task';
 
+/** A generated video with only a URL and a size. */
+const videoOf = (url: string, sizeBytes: number): VideoTask['videos'][number] => ({
+  url,
+  sizeBytes,
+  jobId: null,
+  durationSeconds: null,
+  format: null,
+  resolution: null,
+  ratio: null,
+  fps: null,
+});
+
 /**
  * The behaviour every {@link TaskRepository} must have. Each test gets a fresh, empty
  * store, so assertions on `listActive` can be exact.
@@ -36,7 +48,10 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
 
     it('lets exactly one of two concurrent inserts of the same id win', async () => {
       const task = sampleTask();
-      const results = await Promise.allSettled([repo.insert({ ...task, prompt: 'a' }), repo.insert({ ...task, prompt: 'b' })]);
+      const results = await Promise.allSettled([
+        repo.insert({ ...task, prompt: 'a' }),
+        repo.insert({ ...task, prompt: 'b' }),
+      ]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       expect(rejected?.reason).toBeInstanceOf(DuplicateTaskError);
@@ -53,7 +68,12 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
         updatedAt: '2025-01-01T00:00:05.000Z',
         revision: 999, // ignored: the repository owns the revision
       }));
-      expect(updated).toEqual({ ...task, status: VideoTaskStatus.RUNNING, updatedAt: '2025-01-01T00:00:05.000Z', revision: 8 });
+      expect(updated).toEqual({
+        ...task,
+        status: VideoTaskStatus.RUNNING,
+        updatedAt: '2025-01-01T00:00:05.000Z',
+        revision: 8,
+      });
       expect(await repo.get(task.id)).toEqual(updated);
     });
 
@@ -156,21 +176,29 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
         Array.from({ length: 50 }, (_, i) =>
           repo.update(task.id, (current) => ({
             ...current,
-            videos: [...current.videos, { url: `https://cdn.example.com/${i}.mp4`, sizeBytes: i, jobId: null, durationSeconds: null, format: null, resolution: null, ratio: null, fps: null }],
+            videos: [...current.videos, videoOf(`https://cdn.example.com/${i}.mp4`, i)],
           })),
         ),
       );
       const stored = await repo.get(task.id);
       expect(stored?.revision).toBe(51);
-      expect(stored?.videos.map((v) => v.sizeBytes).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i));
+      expect(stored?.videos.map((v) => v.sizeBytes).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+        Array.from({ length: 50 }, (_, i) => i),
+      );
       // Each update saw its predecessor: revisions 2..51, each exactly once.
-      expect(results.map((r) => r?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 50 }, (_, i) => i + 2));
+      expect(results.map((r) => r?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+        Array.from({ length: 50 }, (_, i) => i + 2),
+      );
     });
 
     it('updates different tasks independently when interleaved', async () => {
       const tasks = Array.from({ length: 5 }, () => sampleTask({ revision: 1 }));
       await Promise.all(tasks.map((t) => repo.insert(t)));
-      await Promise.all(tasks.flatMap((t) => Array.from({ length: 10 }, () => repo.update(t.id, (c) => ({ ...c, prompt: `${c.prompt ?? ''}+` })))));
+      await Promise.all(
+        tasks.flatMap((t) =>
+          Array.from({ length: 10 }, () => repo.update(t.id, (c) => ({ ...c, prompt: `${c.prompt ?? ''}+` }))),
+        ),
+      );
       for (const t of tasks) {
         const stored = await repo.get(t.id);
         expect(stored?.revision).toBe(11);
@@ -213,7 +241,10 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
       it('never loses or duplicates a change when two store instances (replicas) update one task at once', async () => {
         const other = (await opened.openAgain!()).tasks;
         const task = sampleTask({ videos: [], revision: 1 });
-        const results = await Promise.allSettled([repo.insert({ ...task, prompt: 'a' }), other.insert({ ...task, prompt: 'b' })]);
+        const results = await Promise.allSettled([
+          repo.insert({ ...task, prompt: 'a' }),
+          other.insert({ ...task, prompt: 'b' }),
+        ]);
         expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([
           expect.any(DuplicateTaskError),
         ]);
@@ -221,11 +252,13 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
           Array.from({ length: 40 }, (_, i) =>
             (i % 2 ? other : repo).update(task.id, (current) => ({
               ...current,
-              videos: [...current.videos, { url: `u${i}`, sizeBytes: i, jobId: null, durationSeconds: null, format: null, resolution: null, ratio: null, fps: null }],
+              videos: [...current.videos, videoOf(`u${i}`, i)],
             })),
           ),
         );
-        expect(updates.map((u) => u?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+        expect(updates.map((u) => u?.revision).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+          Array.from({ length: 40 }, (_, i) => i + 2),
+        );
         const stored = await other.get(task.id);
         expect(stored?.revision).toBe(41);
         expect(stored?.videos.map((v) => v.url).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `u${i}`).sort());
@@ -239,7 +272,11 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
         const finished = sampleTask({ status: VideoTaskStatus.QUEUED });
         await repo.insert(active);
         await repo.insert(finished);
-        const finishedStored = await repo.update(finished.id, (t) => ({ ...t, status: VideoTaskStatus.SUCCEEDED, finishedAt: '2025-01-01T00:01:00.000Z' }));
+        const finishedStored = await repo.update(finished.id, (t) => ({
+          ...t,
+          status: VideoTaskStatus.SUCCEEDED,
+          finishedAt: '2025-01-01T00:01:00.000Z',
+        }));
         await opened.store.close();
 
         const again = (await opened.openAgain!()).tasks;
@@ -247,7 +284,9 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
         expect(await again.get(finished.id)).toEqual(finishedStored);
         expect(await again.listActive()).toEqual([active.id]);
         // Revisions continue from the stored value.
-        expect((await again.update(active.id, (t) => ({ ...t, prompt: 'resumed' })))?.revision).toBe(active.revision + 1);
+        expect((await again.update(active.id, (t) => ({ ...t, prompt: 'resumed' })))?.revision).toBe(
+          active.revision + 1,
+        );
       });
     }
   });

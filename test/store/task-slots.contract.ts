@@ -4,6 +4,7 @@ import type { SlotCaps } from '../../src/store/task-slots';
 import type { TestStore, TestStores } from '../support/test-stores';
 import { observe, submittedTask } from '../support/usage-fixtures';
 import { testClock } from './test-clock';
+import { finishedTask } from './fixtures/finished-task';
 
 const T0 = Date.parse('2026-05-01T12:00:00.000Z');
 const HOLD_MS = 30_000;
@@ -34,7 +35,9 @@ export function describeTaskSlotsContract(stores: TestStores): void {
 
     it('never lets concurrent reservations exceed a cap', async () => {
       const caps: SlotCaps = { perClient: 5, upstream: 8 };
-      const alice = await Promise.all(Array.from({ length: 12 }, (_, i) => store.slots.reserve('alice', `vt_a${i}`, caps, HOLD_MS)));
+      const alice = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => store.slots.reserve('alice', `vt_a${i}`, caps, HOLD_MS)),
+      );
       expect(alice.filter((refusal) => refusal === undefined)).toHaveLength(5);
       expect(alice.filter((refusal) => refusal === 'client')).toHaveLength(7);
       const mixed = await Promise.all(
@@ -49,7 +52,9 @@ export function describeTaskSlotsContract(stores: TestStores): void {
         const other = await opened.openAgain!({ now: clock.now });
         const caps: SlotCaps = { perClient: 4, upstream: 6 };
         const results = await Promise.all(
-          Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).slots.reserve(i % 4 < 2 ? 'alice' : 'bob', `vt_${i}`, caps, HOLD_MS)),
+          Array.from({ length: 20 }, (_, i) =>
+            (i % 2 ? other : store).slots.reserve(i % 4 < 2 ? 'alice' : 'bob', `vt_${i}`, caps, HOLD_MS),
+          ),
         );
         expect(results.filter((refusal) => refusal === undefined)).toHaveLength(6);
         expect(await store.slots.count('alice')).toBeLessThanOrEqual(4);
@@ -96,7 +101,10 @@ export function describeTaskSlotsContract(stores: TestStores): void {
 
     it('gives a task stored without a reservation a slot, and none to a task stored finished', async () => {
       await store.tasks.insert(submittedTask({ id: 'vt_running', clientId: 'alice', createdAtMs: T0 }));
-      const done = observe({ status: VideoTaskStatus.FAILED }, T0 + 1)(submittedTask({ id: 'vt_done', clientId: 'alice', createdAtMs: T0 }))!;
+      const done = finishedTask(
+        { id: 'vt_done', clientId: 'alice', createdAtMs: T0 },
+        { status: VideoTaskStatus.FAILED },
+      );
       await store.tasks.insert(done);
       expect(await store.slots.activeTaskIds('alice')).toEqual(['vt_running']);
       expect(await store.slots.activeTaskIds('bob')).toEqual([]);
