@@ -43,6 +43,9 @@ describe('main.ts killed during in-flight creates', () => {
       CALLBACK_SECRET: 'a-crash-test-secret-of-at-least-32-characters',
       POLL_MIN_INTERVAL_MS: '200',
       POLL_MAX_INTERVAL_MS: '1000',
+      // A SUBMITTING task becomes OUTCOME_UNKNOWN once older than a create can take (this + 5 s):
+      // another replica may still be waiting for its answer before that.
+      SPARK_DANCE_TIMEOUT_MS: '2000',
     };
     const start = async () => {
       const gateway = spawnGateway(env);

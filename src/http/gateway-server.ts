@@ -136,7 +136,8 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
   if (simulatorFiles) {
     const serveFile: RouteHandler = (request, response, { path }) =>
       simulatorFiles(request, response, path.slice(SIMULATOR_FILES_PREFIX.length));
-    routes.push({ path: SIMULATOR_FILES_PREFIX, prefix: true, methods: ['GET', 'HEAD'], handle: serveFile });
+    // Every method: the proxy answers 405 for all but GET and HEAD itself.
+    routes.push({ path: SIMULATOR_FILES_PREFIX, prefix: true, handle: serveFile });
   }
   httpServer.on('request', (request, response) => {
     const target = requestTarget(request.url);

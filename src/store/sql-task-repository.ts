@@ -22,6 +22,8 @@ function holdsSlot(status: VideoTaskStatus): boolean {
   return !isTerminal(status) && status !== VideoTaskStatus.OUTCOME_UNKNOWN;
 }
 
+const UNFINISHED_STATUSES = Object.values(VideoTaskStatus).filter((status) => !isTerminal(status));
+
 /**
  * Whether a new task is announced to subscribers: not while its create is in flight (a refused
  * create deletes it, and nobody should have seen it); its confirmation is its first change.
@@ -258,15 +260,17 @@ export class SqlTaskRepository implements TaskRepository {
     });
   }
 
-  /** How many unfinished tasks there are of each unfinished status (from the partial index). */
+  /** How many unfinished tasks there are of each unfinished status, zeros included (from the partial index). */
   async countUnfinishedByStatus(): Promise<Record<string, number>> {
+    const counts: Record<string, number> = Object.fromEntries(UNFINISHED_STATUSES.map((status) => [status, 0]));
     const rows = await this.deps.db
       .selectFrom('tasks')
       .select((eb) => ['status', eb.fn.countAll().as('count')])
       .where('finished', '=', 0)
       .groupBy('status')
       .execute();
-    return Object.fromEntries(rows.map((row) => [row.status, integerOf(row.count, 'tasks count')]));
+    for (const row of rows) counts[row.status] = integerOf(row.count, 'tasks count');
+    return counts;
   }
 
   /** {@inheritDoc TaskRepository.listActive} */

@@ -57,10 +57,14 @@ describe('/metrics', () => {
         [op('operation="unknown",type="unknown",outcome="invalid",transport="http"'), 1],
         [op('operation="Mine",type="subscription",outcome="ok",transport="ws"'), 1],
         ['gateway_upstream_request_duration_seconds_count{endpoint="create",outcome="ok"}', 1],
-        ['gateway_task_transitions_total{from="new",to="QUEUED"}', 1],
+        // Write-ahead: stored SUBMITTING before the create, confirmed QUEUED after it.
+        ['gateway_task_transitions_total{from="new",to="SUBMITTING"}', 1],
+        ['gateway_task_transitions_total{from="SUBMITTING",to="QUEUED"}', 1],
         ['gateway_submission_refusals_total{code="INVALID_INPUT"}', 1],
         ['gateway_tasks{status="QUEUED"}', 0],
         ['gateway_tasks{status="RUNNING"}', 0],
+        ['gateway_tasks{status="SUBMITTING"}', 0],
+        ['gateway_tasks{status="OUTCOME_UNKNOWN"}', 0],
       ];
       for (const [series, value] of exactly) expect([series, sample(text, series)]).toEqual([series, value]);
       const atLeast: Array<[string, number]> = [
