@@ -4,7 +4,8 @@ import { quantile, startTarget, type Target } from './target';
 
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 10_000);
 const CONNECT_BATCH = 500;
-const QUERY = 'subscription($id: ID!) { videoTaskUpdated(id: $id) { id status revision updatedAt videos { url } usage { costUsd } } }';
+const QUERY =
+  'subscription($id: ID!) { videoTaskUpdated(id: $id) { id status revision updatedAt videos { url } usage { costUsd } } }';
 
 interface Subscriber {
   socket: WebSocket;
@@ -27,7 +28,9 @@ function openSubscriber(url: string, key: string, taskId: string): Subscriber {
     socket.once('close', (code) => reject(new Error(`socket closed (${code}) before the final state`)));
   });
   finished.catch(() => undefined);
-  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } })));
+  socket.on('open', () =>
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${key}` } })),
+  );
   socket.on('error', (error) => fail(error));
   socket.on('message', (data) => {
     const text = data.toString();
@@ -72,7 +75,9 @@ async function fanOut(targets: Target[]): Promise<FanOut> {
   try {
     const { url, key } = owner.info as { url: string; key: string };
     const [task] = await owner.request<Array<{ id: string; upstreamTaskId: string }>>({ type: 'submit', count: 1 });
-    const heapsBefore = await Promise.all(targets.map((target) => target.request<NodeJS.MemoryUsage>({ type: 'heap' })));
+    const heapsBefore = await Promise.all(
+      targets.map((target) => target.request<NodeJS.MemoryUsage>({ type: 'heap' })),
+    );
     const connectStarted = Date.now();
     for (let i = 0; i < SUBSCRIBERS; i += CONNECT_BATCH) {
       const batch = Array.from({ length: Math.min(CONNECT_BATCH, SUBSCRIBERS - i) }, (_, j) => {
@@ -92,9 +97,14 @@ async function fanOut(targets: Target[]): Promise<FanOut> {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: 'query($id: ID!) { videoTask(id: $id) { updatedAt } }', variables: { id: task!.id } }),
+      body: JSON.stringify({
+        query: 'query($id: ID!) { videoTask(id: $id) { updatedAt } }',
+        variables: { id: task!.id },
+      }),
     });
-    const storedAt = Date.parse(((await response.json()) as { data: { videoTask: { updatedAt: string } } }).data.videoTask.updatedAt);
+    const storedAt = Date.parse(
+      ((await response.json()) as { data: { videoTask: { updatedAt: string } } }).data.videoTask.updatedAt,
+    );
     return {
       connectSeconds,
       latencies: received.map((at) => at - storedAt),
@@ -127,16 +137,27 @@ function report(title: string, run: FanOut): string[] {
  */
 export async function benchFanOut(): Promise<string[]> {
   const simEnv = { BENCH_SIM_QUEUE_MS: String(3_600_000) };
-  const single = await startTarget('gateway-target.js', { ...simEnv, BENCH_GATEWAY_ENV: JSON.stringify(GATEWAY_ENV) }, TARGET_ARGS);
+  const single = await startTarget(
+    'gateway-target.js',
+    { ...simEnv, BENCH_GATEWAY_ENV: JSON.stringify(GATEWAY_ENV) },
+    TARGET_ARGS,
+  );
   let lines: string[];
   try {
-    lines = report(`${SUBSCRIBERS} graphql-ws subscribers of one task (videoTaskUpdated), one gateway process`, await fanOut([single]));
+    lines = report(
+      `${SUBSCRIBERS} graphql-ws subscribers of one task (videoTaskUpdated), one gateway process`,
+      await fanOut([single]),
+    );
   } finally {
     single.stop();
   }
   const replicated = await withBenchStore('postgres', async (storeUrl) => {
     const env = { ...GATEWAY_ENV, STORE_URL: storeUrl };
-    const first = await startTarget('gateway-target.js', { ...simEnv, BENCH_GATEWAY_ENV: JSON.stringify(env) }, TARGET_ARGS);
+    const first = await startTarget(
+      'gateway-target.js',
+      { ...simEnv, BENCH_GATEWAY_ENV: JSON.stringify(env) },
+      TARGET_ARGS,
+    );
     try {
       const second = await startTarget(
         'gateway-target.js',

@@ -8,8 +8,10 @@ const CONNECTIONS = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 1);
 const STORES = (process.env.BENCH_HISTORY_STORES ?? 'sqlite,postgres').split(',').filter(Boolean);
 
 /** The same task fields everywhere, so a page costs what 20 tasks cost and nothing is left out. */
-const TASK_FIELDS = 'id status revision createdAt options { resolution ratio durationSeconds } videos { url sizeBytes } usage { costUsd totalTokens }';
-const TOTALS = 'tasks succeeded failed expired costUsd discountUsd inputTokens outputTokens totalTokens generatedVideos videoSeconds';
+const TASK_FIELDS =
+  'id status revision createdAt options { resolution ratio durationSeconds } videos { url sizeBytes } usage { costUsd totalTokens }';
+const TOTALS =
+  'tasks succeeded failed expired costUsd discountUsd inputTokens outputTokens totalTokens generatedVideos videoSeconds';
 
 interface Prepared {
   url: string;
@@ -26,22 +28,40 @@ interface Latency {
   rps: number;
 }
 
-async function post(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<{ ms: number; body: { data?: any; errors?: unknown[] } }> {
+async function post(
+  url: string,
+  key: string,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ ms: number; body: { data?: any; errors?: unknown[] } }> {
   const started = performance.now();
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   const ms = performance.now() - started;
-  if (!response.ok || body.errors) throw new Error(`${query.slice(0, 60)}...: ${response.status} ${JSON.stringify(body.errors)}`);
+  if (!response.ok || body.errors)
+    throw new Error(`${query.slice(0, 60)}...: ${response.status} ${JSON.stringify(body.errors)}`);
   return { ms, body };
 }
 
 async function latency(url: string, key: string, query: string, variables: Record<string, unknown>): Promise<Latency> {
   const body = JSON.stringify({ query, variables });
   const run = (duration: number) =>
-    autocannon({ url, method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, connections: CONNECTIONS, duration });
+    autocannon({
+      url,
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      connections: CONNECTIONS,
+      duration,
+    });
   await run(2); // warm-up: JIT, connection set-up, and the caches a first request fills
   const result = await run(DURATION_S);
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${query.slice(0, 60)}...: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${query.slice(0, 60)}...: ${result.non2xx} non-2xx, ${result.errors} errors`);
   // autocannon's latency histogram has 1 ms resolution, too coarse here; throughput is exact.
   const rps = result.requests.total / (result.duration || DURATION_S);
   return { meanMs: (1000 * CONNECTIONS) / rps, rps };
@@ -81,11 +101,19 @@ async function benchStore(store: string): Promise<string[]> {
       ['videoTask(id)                                   ', videoTask, { id: prepared.taskId }],
       ['videoTasks(first: 20)                           ', page, { first: 20 }],
       ['videoTasks(first: 20, after: 10 days back)      ', page, { first: 20, after: deepCursor }],
-      ['videoTasks(first: 20, filter: FAILED, 2 modes)  ', page, { first: 20, filter: { status: ['FAILED'], mode: ['FIRST_FRAME', 'REFERENCE_IMAGES'] } }],
+      [
+        'videoTasks(first: 20, filter: FAILED, 2 modes)  ',
+        page,
+        { first: 20, filter: { status: ['FAILED'], mode: ['FIRST_FRAME', 'REFERENCE_IMAGES'] } },
+      ],
       // The same deep page with two fields per node: the index's own cost, without executing 20 full nodes.
       ['videoTasks(20, 10 days back) { id status }      ', pageIds, { first: 20, after: deepCursor }],
       ['usageReport(a past day, DAY, groupBy: [MODEL])  ', report, pastDay],
-      ['usageReport(today, DAY, groupBy: [MODEL])       ', report, { from: prepared.today, to: dayAfter(prepared.today) }],
+      [
+        'usageReport(today, DAY, groupBy: [MODEL])       ',
+        report,
+        { from: prepared.today, to: dayAfter(prepared.today) },
+      ],
     ];
     const results: Latency[] = [];
     for (const [, query, variables] of cases) results.push(await latency(url, key, query, variables));
@@ -93,7 +121,10 @@ async function benchStore(store: string): Promise<string[]> {
     // Today's report recomputed on every request (the worst case: a day whose tasks change all the
     // time): each request ends its range one millisecond later, so none is answered from the cache.
     const uncached = await sequentialMeanMs(100, (i) =>
-      post(url, key, report, { from: prepared.today, to: new Date(Date.parse(dayAfter(prepared.today)) + i + 1).toISOString() }),
+      post(url, key, report, {
+        from: prepared.today,
+        to: new Date(Date.parse(dayAfter(prepared.today)) + i + 1).toISOString(),
+      }),
     );
     return [
       `${store}: ${prepared.seeded.toLocaleString('en-US')} tasks (90 % one client, over 50 days + the last hour; ` +

@@ -27,7 +27,10 @@ interface Child {
 }
 
 function start(script: string, env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [join(__dirname, '..', script)], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [join(__dirname, '..', script)], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const seen: Array<Record<string, unknown>> = [];
   const waiting: Array<{ msg: string; resolve: (line: Record<string, unknown>) => void }> = [];
   createInterface({ input: child.stdout! }).on('line', (text) => {
@@ -82,12 +85,24 @@ function requestBodies(): Buffer[] {
     pngDataUrl(4000, 3000, IMAGE_BYTES - 3),
   ].slice(0, IMAGES);
   return Array.from({ length: REQUESTS }, (_, i) =>
-    Buffer.from(JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images, prompt: `four references, run ${i}`, options: { resolution: 'P720' } } } } }), 'utf8'),
+    Buffer.from(
+      JSON.stringify({
+        query: GENERATE,
+        variables: {
+          input: { referenceImages: { images, prompt: `four references, run ${i}`, options: { resolution: 'P720' } } },
+        },
+      }),
+      'utf8',
+    ),
   );
 }
 
 async function post(url: string, body: Buffer): Promise<{ generateVideo?: { __typename: string } }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+    body,
+  });
   const text = await response.text();
   const parsed = JSON.parse(text) as { data?: { generateVideo?: { __typename: string } }; errors?: unknown };
   if (response.status !== 200 || parsed.errors || parsed.data?.generateVideo?.__typename !== 'GenerateVideoSuccess') {
@@ -123,7 +138,15 @@ async function measure(cap: number, simulatorUrl: string, bodies: Buffer[]): Pro
     const { url } = (await gateway.line('gateway listening')) as { url: string };
     const pid = gateway.child.pid!;
     // Warm-up: one small image generation (JIT, Apollo's caches, the upstream connection).
-    await post(url, Buffer.from(JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images: [pngDataUrl(640, 480, 4096)] } } } })));
+    await post(
+      url,
+      Buffer.from(
+        JSON.stringify({
+          query: GENERATE,
+          variables: { input: { referenceImages: { images: [pngDataUrl(640, 480, 4096)] } } },
+        }),
+      ),
+    );
     const baselineRss = statusBytes(pid, 'VmRSS');
     // Resets the peak (VmHWM) to the current RSS, so it covers the run only (Linux >= 4.0).
     writeFileSync(`/proc/${pid}/clear_refs`, '5');
@@ -145,19 +168,37 @@ async function measure(cap: number, simulatorUrl: string, bodies: Buffer[]): Pro
 export async function benchLargePayload(): Promise<string[]> {
   const bodies = requestBodies();
   const payload = bodies.reduce((sum, body) => sum + body.length, 0);
-  const simulator = start('src/simulator/cli.js', { SIMULATOR_PORT: '0', SIMULATOR_API_KEY: 'sim', SIMULATOR_QUEUE_MS: '0', SIMULATOR_RUN_MS: '0' });
+  const simulator = start('src/simulator/cli.js', {
+    SIMULATOR_PORT: '0',
+    SIMULATOR_API_KEY: 'sim',
+    SIMULATOR_QUEUE_MS: '0',
+    SIMULATOR_RUN_MS: '0',
+  });
   try {
     const { url } = (await simulator.line('simulator listening')) as { url: string };
     const results: Measured[] = [];
     for (const cap of CAPS) results.push(await measure(cap, url, bodies));
     const mb = (bytes: number) => `${(bytes / MIB).toFixed(0)} MiB`;
     const label = (cap: number) => `${cap}${cap === 2 ? ' (default)' : cap >= REQUESTS ? ' (no waiting)' : ''}`;
-    const row = (cells: string[]) => `  ${cells[0]!.padEnd(30)}${cells.slice(1).map((cell) => cell.padStart(14)).join('')}`;
+    const row = (cells: string[]) =>
+      `  ${cells[0]!.padEnd(30)}${cells
+        .slice(1)
+        .map((cell) => cell.padStart(14))
+        .join('')}`;
     return [
       `${REQUESTS} concurrent generateVideo requests over HTTP, ${IMAGES} images of ${(IMAGE_BYTES / MIB).toFixed(0)} MiB each as base64 data URLs;`,
       `payload ${payload} bytes (${mb(payload)}, request bodies summed); RSS of the gateway process only (simulator in its own):`,
       row(['MAX_LARGE_REQUESTS_IN_FLIGHT', 'baseline RSS', 'peak RSS', 'peak/payload', '(peak-base)/p', 'time']),
-      ...results.map((r) => row([label(r.cap), mb(r.baselineRss), mb(r.peakRss), (r.peakRss / payload).toFixed(2), ((r.peakRss - r.baselineRss) / payload).toFixed(2), `${r.seconds.toFixed(1)} s`])),
+      ...results.map((r) =>
+        row([
+          label(r.cap),
+          mb(r.baselineRss),
+          mb(r.peakRss),
+          (r.peakRss / payload).toFixed(2),
+          ((r.peakRss - r.baselineRss) / payload).toFixed(2),
+          `${r.seconds.toFixed(1)} s`,
+        ]),
+      ),
       '  (goal: peak/payload < 3; peak = VmHWM after a warm-up request, baseline = VmRSS then)',
     ];
   } finally {

@@ -20,7 +20,8 @@ const SECTIONS: Record<string, () => Promise<string[]>> = {
 async function main(): Promise<void> {
   const asked = process.argv.slice(2);
   const unknown = asked.filter((name) => !(name in SECTIONS));
-  if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
   for (const name of asked.length > 0 ? asked : Object.keys(SECTIONS)) {
     const lines = await SECTIONS[name]!();
     process.stdout.write(`\n[${name}]\n${lines.join('\n')}\n`);

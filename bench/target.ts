@@ -12,8 +12,16 @@ export interface Target {
 }
 
 /** Forks `targets/<script>` (compiled), waits for its ready line (30 s at most). */
-export async function startTarget(script: string, env: Record<string, string> = {}, execArgv: string[] = []): Promise<Target> {
-  const child = fork(join(__dirname, 'targets', script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], execArgv });
+export async function startTarget(
+  script: string,
+  env: Record<string, string> = {},
+  execArgv: string[] = [],
+): Promise<Target> {
+  const child = fork(join(__dirname, 'targets', script), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    execArgv,
+  });
   const lines = createInterface({ input: child.stdout! });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   const [line] = (await once(lines, 'line')) as [string];

@@ -13,7 +13,9 @@ async function readsPerTask(target: Target): Promise<number> {
   const tasks = await target.request<Array<{ upstreamTaskId: string }>>({ type: 'submit', count: TASKS });
   const deadline = Date.now() + (GENERATION_S + 120) * 1000;
   for (;;) {
-    const stats = await target.request<{ watched: number; simulator: { statusReadsByTask: Record<string, number> } }>({ type: 'stats' });
+    const stats = await target.request<{ watched: number; simulator: { statusReadsByTask: Record<string, number> } }>({
+      type: 'stats',
+    });
     if (stats.watched === 0) {
       const reads = tasks.map((t) => stats.simulator.statusReadsByTask[t.upstreamTaskId] ?? 0);
       return reads.reduce((a, b) => a + b, 0) / reads.length;
@@ -33,17 +35,25 @@ export async function benchUpstreamReads(): Promise<string[]> {
   const queueMs = 2000;
   const simEnv = { BENCH_SIM_QUEUE_MS: String(queueMs), BENCH_SIM_RUN_MS: String(GENERATION_S * 1000 - queueMs) };
   const setups: Setup[] = [
-    { name: 'fixed 1 s poller', env: { BENCH_GATEWAY_ENV: JSON.stringify({ POLL_MIN_INTERVAL_MS: '1000', POLL_MAX_INTERVAL_MS: '1000' }) } },
+    {
+      name: 'fixed 1 s poller',
+      env: { BENCH_GATEWAY_ENV: JSON.stringify({ POLL_MIN_INTERVAL_MS: '1000', POLL_MAX_INTERVAL_MS: '1000' }) },
+    },
     { name: 'adaptive, callbacks off (defaults)', env: {} },
     { name: 'adaptive, callbacks on', env: { BENCH_CALLBACKS: '1' } },
   ];
-  const targets = await Promise.all(setups.map((setup) => startTarget('gateway-target.js', { ...simEnv, ...setup.env })));
+  const targets = await Promise.all(
+    setups.map((setup) => startTarget('gateway-target.js', { ...simEnv, ...setup.env })),
+  );
   try {
     const results = await Promise.all(targets.map((target) => readsPerTask(target)));
     const fixed = results[0]!;
     return [
       `upstream status reads per task, ${GENERATION_S} s generation, ${TASKS} tasks each (goals: <= 12 callbacks off, <= 3 callbacks on):`,
-      ...setups.map((setup, i) => `  ${setup.name.padEnd(36)} ${results[i]!.toFixed(1)} reads/task (ratio to fixed 1 s: ${(results[i]! / fixed).toFixed(3)})`),
+      ...setups.map(
+        (setup, i) =>
+          `  ${setup.name.padEnd(36)} ${results[i]!.toFixed(1)} reads/task (ratio to fixed 1 s: ${(results[i]! / fixed).toFixed(3)})`,
+      ),
     ];
   } finally {
     for (const target of targets) target.stop();

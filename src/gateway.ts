@@ -77,9 +77,14 @@ export async function startGateway(
   logger: Logger,
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
-  const authenticator = new BearerAuthenticator(config.apiKeys, createJwtVerifier(config.jwt, logger.child({ component: 'auth' })));
+  const authenticator = new BearerAuthenticator(
+    config.apiKeys,
+    createJwtVerifier(config.jwt, logger.child({ component: 'auth' })),
+  );
   if (authenticator.open) {
-    logger.warn('neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)');
+    logger.warn(
+      'neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)',
+    );
   }
   const onSourceError = (error: unknown): void => logger.warn({ err: error }, 'a metrics source failed');
   const metrics = new GatewayMetrics({ onSourceError });
@@ -145,11 +150,16 @@ export async function startGateway(
   });
   const refreshNow = (taskId: string): void => {
     if (poller.isWatching(taskId) || store.engine === 'sqlite') poller.refreshNow(taskId);
-    else void store.changes.requestRefresh(taskId).catch((error: unknown) => logger.warn({ err: error, taskId }, 'refresh request failed'));
+    else
+      void store.changes
+        .requestRefresh(taskId)
+        .catch((error: unknown) => logger.warn({ err: error, taskId }, 'refresh request failed'));
   };
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {
-    logger.warn('CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)');
+    logger.warn(
+      'CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)',
+    );
   }
   const limits = new SubmissionLimits({
     slots: store.slots,
@@ -172,7 +182,9 @@ export async function startGateway(
     createWindowMs,
     admit: (clientId, taskId) => limits.admit(clientId, taskId),
     watch: (id) => poller.watch(id),
-    callbackUrlFor: callbacksOn ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}` : undefined,
+    callbackUrlFor: callbacksOn
+      ? (taskId) => `${config.callbacks.publicBaseUrl}${WEBHOOK_PATH_PREFIX}${tokens.tokenFor(taskId)}`
+      : undefined,
     logger,
   });
   const taskQueries = new TaskQueryService(tasks);

@@ -14,7 +14,15 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       timestamp: pino.stdTimeFunctions.isoTime,
       mixin: requestIdOfScope,
       redact: {
-        paths: ['authorization', 'apiKey', '*.authorization', '*.apiKey', 'headers.authorization', 'req.headers.authorization', 'connectionParams'],
+        paths: [
+          'authorization',
+          'apiKey',
+          '*.authorization',
+          '*.apiKey',
+          'headers.authorization',
+          'req.headers.authorization',
+          'connectionParams',
+        ],
         censor: '[redacted]',
       },
     },

@@ -41,10 +41,15 @@ async function main(): Promise<void> {
     });
     upstream = { baseUrl: simulator.url, apiKey: simulatorKey, simulatorFilesUrl: `${simulator.url}/files` };
     stopSimulator = () => simulator.stop();
-    logger.warn({ simulatorUrl: simulator.url }, 'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, every video is the same sample clip');
+    logger.warn(
+      { simulatorUrl: simulator.url },
+      'SIMULATED UPSTREAM: SPARK_DANCE_API_KEY is not set, every video is the same sample clip',
+    );
     if (/^postgres(ql)?:/i.test(config.storeUrl.trim())) {
       // Replicas sharing the database would each talk to a private simulator that knows only its own tasks.
-      logger.warn('the embedded simulator is private to this process: run replicas against one upstream (SPARK_DANCE_BASE_URL)');
+      logger.warn(
+        'the embedded simulator is private to this process: run replicas against one upstream (SPARK_DANCE_BASE_URL)',
+      );
     }
   }
 
@@ -89,6 +94,8 @@ function simulatorFilesBaseUrl(config: GatewayConfig): string | undefined {
 
 main().catch((error: unknown) => {
   const known = startupProblem(error);
-  process.stderr.write(known ? `${known}\n` : `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    known ? `${known}\n` : `fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

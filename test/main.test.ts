@@ -17,13 +17,24 @@ describe('main.ts', () => {
     return `sqlite://${join(dir, 'gateway.sqlite')}`;
   };
   const start = (env: Record<string, string>) => {
-    const gateway = spawnGateway({ GATEWAY_API_KEYS: 'main-key:alice', LOG_LEVEL: 'info', POLL_MIN_INTERVAL_MS: '20', POLL_MAX_INTERVAL_MS: '100', ...env });
+    const gateway = spawnGateway({
+      GATEWAY_API_KEYS: 'main-key:alice',
+      LOG_LEVEL: 'info',
+      POLL_MIN_INTERVAL_MS: '20',
+      POLL_MAX_INTERVAL_MS: '100',
+      ...env,
+    });
     children.push(gateway);
     return gateway;
   };
-  const urlOf = async (gateway: GatewayProcess) => (await gateway.waitForLog((l) => l.msg === 'gateway listening')).url as string;
+  const urlOf = async (gateway: GatewayProcess) =>
+    (await gateway.waitForLog((l) => l.msg === 'gateway listening')).url as string;
   const gql = async (url: string, query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer main-key' }, body: JSON.stringify({ query, variables }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer main-key' },
+      body: JSON.stringify({ query, variables }),
+    });
     return (await response.json()) as { data?: any; errors?: unknown[] };
   };
 
@@ -38,7 +49,11 @@ describe('main.ts', () => {
     expect(gateway.logs.some((l) => String(l.msg).includes('SIMULATED UPSTREAM'))).toBe(true);
     const submitted = await gql(url, GENERATE, { input: { textToVideo: { prompt: 'a paper boat' } } });
     const id = submitted.data.generateVideo.task.id as string;
-    await waitFor(() => gql(url, 'query($id: ID!) { videoTask(id: $id) { status } }', { id }), (r) => r.data?.videoTask?.status === 'SUCCEEDED', { what: 'success' });
+    await waitFor(
+      () => gql(url, 'query($id: ID!) { videoTask(id: $id) { status } }', { id }),
+      (r) => r.data?.videoTask?.status === 'SUCCEEDED',
+      { what: 'success' },
+    );
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toEqual({ code: 0, signal: null });
     expect(gateway.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'gateway stopped']));
@@ -79,7 +94,11 @@ describe('main.ts', () => {
       // A client that lost its socket with the old process simply resubscribes.
       const client = wsClient(secondUrl, 'Bearer main-key');
       try {
-        const resubscribed = subscribe<{ videoTaskUpdated: { status: string } }>(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }', { id: ids[0] });
+        const resubscribed = subscribe<{ videoTaskUpdated: { status: string } }>(
+          client,
+          'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }',
+          { id: ids[0] },
+        );
         await resubscribed.received(1);
         sim.control.complete(upstreamIds[0]!);
         sim.control.fail(upstreamIds[1]!);
@@ -88,7 +107,11 @@ describe('main.ts', () => {
         await client.dispose();
       }
       const status = (id: string) => gql(secondUrl, 'query($id: ID!) { videoTask(id: $id) { status } }', { id });
-      await waitFor(() => status(ids[1]!), (r) => r.data?.videoTask?.status === 'FAILED', { what: 'second task' });
+      await waitFor(
+        () => status(ids[1]!),
+        (r) => r.data?.videoTask?.status === 'FAILED',
+        { what: 'second task' },
+      );
       second.child.kill('SIGTERM');
       await second.exited;
       expect(first.output() + second.output()).not.toContain(upstreamKey);

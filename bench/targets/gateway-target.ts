@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     SPARK_DANCE_API_KEY: 'sim',
     SPARK_DANCE_BASE_URL: simulatorUrl,
     GATEWAY_API_KEYS: `${key}:bench`,
-    ...(port ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'bench-secret-bench-secret-bench-secret' } : {}),
+    ...(port
+      ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'bench-secret-bench-secret-bench-secret' }
+      : {}),
     ...(JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>),
   });
   const gateway = await startGateway(config, { baseUrl: simulatorUrl, apiKey: 'sim' }, createLogger('silent'));
@@ -52,11 +54,14 @@ async function main(): Promise<void> {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify({
-        query: 'mutation($p: String!) { generateVideo(input: { textToVideo: { prompt: $p } }) { ... on GenerateVideoSuccess { task { id upstreamTaskId } } } }',
+        query:
+          'mutation($p: String!) { generateVideo(input: { textToVideo: { prompt: $p } }) { ... on GenerateVideoSuccess { task { id upstreamTaskId } } } }',
         variables: { p: prompt },
       }),
     });
-    const body = (await response.json()) as { data: { generateVideo: { task: { id: string; upstreamTaskId: string } } } };
+    const body = (await response.json()) as {
+      data: { generateVideo: { task: { id: string; upstreamTaskId: string } } };
+    };
     return body.data.generateVideo.task;
   };
 
@@ -66,7 +71,9 @@ async function main(): Promise<void> {
     const reply = (result: unknown) => process.send?.({ id: request.id, result });
     switch (request.type) {
       case 'submit':
-        void Promise.all(Array.from({ length: request.count }, (_, i) => submit(`${request.prompt ?? 'bench'} ${i}`))).then(reply);
+        void Promise.all(
+          Array.from({ length: request.count }, (_, i) => submit(`${request.prompt ?? 'bench'} ${i}`)),
+        ).then(reply);
         return;
       case 'complete':
         reply(request.upstreamTaskIds.map((id) => simulator?.control.complete(id).status));

@@ -49,13 +49,24 @@ const TIERS = Object.values(ServiceTier);
 /** Task number i of the seed, deterministic. */
 function seedTask(i: number, todayMs: number, nowMs: number): VideoTask {
   const recent = i % 100 === 0; // 1 % in the last hour, still running
-  const createdAtMs = recent ? nowMs - 1 - Math.floor((i / TASKS) * 3_600_000) : todayMs - DAYS * DAY_MS + Math.floor((i / TASKS) * DAYS * DAY_MS);
+  const createdAtMs = recent
+    ? nowMs - 1 - Math.floor((i / TASKS) * 3_600_000)
+    : todayMs - DAYS * DAY_MS + Math.floor((i / TASKS) * DAYS * DAY_MS);
   const createdAt = new Date(createdAtMs).toISOString();
   const mode = MODES[i % MODES.length]!;
-  const resolution = mode === GenerationMode.REFERENCE_IMAGES ? VideoResolution.P720 : [VideoResolution.P480, VideoResolution.P720, VideoResolution.P1080][i % 3]!;
+  const resolution =
+    mode === GenerationMode.REFERENCE_IMAGES
+      ? VideoResolution.P720
+      : [VideoResolution.P480, VideoResolution.P720, VideoResolution.P1080][i % 3]!;
   const clientId = i % 1000 < CLIENT_SHARE * 1000 ? 'bench' : `other${i % 3}`;
   const roll = i % 20;
-  const status = recent ? VideoTaskStatus.RUNNING : roll < 17 ? VideoTaskStatus.SUCCEEDED : roll < 19 ? VideoTaskStatus.FAILED : VideoTaskStatus.EXPIRED;
+  const status = recent
+    ? VideoTaskStatus.RUNNING
+    : roll < 17
+      ? VideoTaskStatus.SUCCEEDED
+      : roll < 19
+        ? VideoTaskStatus.FAILED
+        : VideoTaskStatus.EXPIRED;
   const finishedAt = recent ? null : new Date(createdAtMs + 60_000).toISOString();
   return {
     id: `vt_bench_${String(i).padStart(7, '0')}`,
@@ -87,14 +98,35 @@ function seedTask(i: number, todayMs: number, nowMs: number): VideoTask {
     expiresAt: new Date(createdAtMs + 172_800_000).toISOString(),
     videos:
       status === VideoTaskStatus.SUCCEEDED
-        ? [{ url: `https://cdn.example.com/bench/${i}.mp4`, sizeBytes: 2_345_678, jobId: null, durationSeconds: 5, format: 'mp4', resolution, ratio: '16:9', fps: 24 }]
+        ? [
+            {
+              url: `https://cdn.example.com/bench/${i}.mp4`,
+              sizeBytes: 2_345_678,
+              jobId: null,
+              durationSeconds: 5,
+              format: 'mp4',
+              resolution,
+              ratio: '16:9',
+              fps: 24,
+            },
+          ]
         : [],
     lastFrameUrl: null,
     usage:
       status === VideoTaskStatus.SUCCEEDED
-        ? { costUsd: COSTS[i % COSTS.length]!, discountUsd: '0', inputTokens: 0, outputTokens: 108_000, totalTokens: 108_000, generatedVideos: 1 }
+        ? {
+            costUsd: COSTS[i % COSTS.length]!,
+            discountUsd: '0',
+            inputTokens: 0,
+            outputTokens: 108_000,
+            totalTokens: 108_000,
+            generatedVideos: 1,
+          }
         : null,
-    error: status === VideoTaskStatus.FAILED || status === VideoTaskStatus.EXPIRED ? { code: 'UPSTREAM_GENERATION_FAILED', upstreamCode: null, message: 'failed', retryable: false } : null,
+    error:
+      status === VideoTaskStatus.FAILED || status === VideoTaskStatus.EXPIRED
+        ? { code: 'UPSTREAM_GENERATION_FAILED', upstreamCode: null, message: 'failed', retryable: false }
+        : null,
   };
 }
 
@@ -102,7 +134,11 @@ function seedTask(i: number, todayMs: number, nowMs: number): VideoTask {
  * Inserts every seed task through `insertMany`, in creation order (the last hour's tasks last),
  * as a gateway would have stored them over time.
  */
-async function seedInto(insertMany: (tasks: VideoTask[]) => Promise<number>, todayMs: number, nowMs: number): Promise<void> {
+async function seedInto(
+  insertMany: (tasks: VideoTask[]) => Promise<number>,
+  todayMs: number,
+  nowMs: number,
+): Promise<void> {
   const order = Array.from({ length: TASKS }, (_, i) => i);
   // Recent tasks are older the larger their number: reversed, they too arrive in creation order.
   const recentLast = [...order.filter((i) => i % 100 !== 0), ...order.filter((i) => i % 100 === 0).reverse()];

@@ -170,7 +170,9 @@ const envSchema = z
       .default('/v1/video/generations/{id}'),
     SPARK_DANCE_TIMEOUT_MS: intFrom(30000, 100),
     STORE_URL: z.string().trim().min(1).optional().default('sqlite://./data/gateway.sqlite'),
-    CACHE_URL: optionalText.pipe(z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional()),
+    CACHE_URL: optionalText.pipe(
+      z.url({ protocol: /^rediss?$/, message: 'must be a redis:// or rediss:// URL' }).optional(),
+    ),
     POLL_LEASE_MS: intFrom(10000, 300, 600000),
     GATEWAY_API_KEYS: z.string().optional().default(''),
     // Four images just under 30 MB as base64 data URLs (4/3 larger) plus the rest of the request.
@@ -223,13 +225,25 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.SPARK_DANCE_API_KEY && !env.SPARK_DANCE_BASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['SPARK_DANCE_BASE_URL'], message: 'is required when SPARK_DANCE_API_KEY is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SPARK_DANCE_BASE_URL'],
+        message: 'is required when SPARK_DANCE_API_KEY is set',
+      });
     }
     if (env.AUTH_JWT_SECRET && env.AUTH_JWKS_URL) {
-      ctx.addIssue({ code: 'custom', path: ['AUTH_JWKS_URL'], message: 'set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (RS256/ES256), not both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWKS_URL'],
+        message: 'set AUTH_JWT_SECRET (HS256) or AUTH_JWKS_URL (RS256/ES256), not both',
+      });
     }
     if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
-      ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: 'must be <= HTTP_REQUEST_TIMEOUT_MS' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: 'must be <= HTTP_REQUEST_TIMEOUT_MS',
+      });
     }
     if (env.POLL_MAX_INTERVAL_MS < env.POLL_MIN_INTERVAL_MS) {
       ctx.addIssue({ code: 'custom', path: ['POLL_MAX_INTERVAL_MS'], message: 'must be >= POLL_MIN_INTERVAL_MS' });
@@ -283,11 +297,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('SPARK_DANCE_BASE_URL is set but SPARK_DANCE_API_KEY is not: set both, or neither for the simulator');
   }
   if (production && /^http:/i.test(env.AUTH_JWKS_URL?.trim() ?? '')) {
-    problems.push('AUTH_JWKS_URL: must be https when NODE_ENV=production (anyone on the path could otherwise swap the signing keys)');
+    problems.push(
+      'AUTH_JWKS_URL: must be https when NODE_ENV=production (anyone on the path could otherwise swap the signing keys)',
+    );
   }
   const jwtConfigured = Boolean(env.AUTH_JWT_SECRET?.trim() || env.AUTH_JWKS_URL?.trim());
   if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0 && !jwtConfigured) {
-    problems.push('GATEWAY_API_KEYS: required when NODE_ENV=production unless AUTH_JWT_SECRET or AUTH_JWKS_URL is set (refusing to serve everyone as "dev")');
+    problems.push(
+      'GATEWAY_API_KEYS: required when NODE_ENV=production unless AUTH_JWT_SECRET or AUTH_JWKS_URL is set (refusing to serve everyone as "dev")',
+    );
   }
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
@@ -331,7 +349,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     usage: { maxReportBuckets: e.USAGE_REPORT_MAX_BUCKETS },
     simulator: { queueMs: e.SIMULATOR_QUEUE_MS, runMs: e.SIMULATOR_RUN_MS },
     demoPage: e.DEMO_PAGE === undefined ? !production : e.DEMO_PAGE === 'true',
-    jwt: { secret: e.AUTH_JWT_SECRET, jwksUrl: e.AUTH_JWKS_URL, issuer: e.AUTH_JWT_ISSUER, audience: e.AUTH_JWT_AUDIENCE },
+    jwt: {
+      secret: e.AUTH_JWT_SECRET,
+      jwksUrl: e.AUTH_JWKS_URL,
+      issuer: e.AUTH_JWT_ISSUER,
+      audience: e.AUTH_JWT_AUDIENCE,
+    },
     idempotencyTtlSeconds: e.IDEMPOTENCY_TTL_SECONDS,
     maxPromptChars: e.MAX_PROMPT_CHARS,
     limits: {

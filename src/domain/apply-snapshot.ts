@@ -26,7 +26,8 @@ export function applyObservation(task: VideoTask, observed: TaskObservation, now
     videos: terminal ? observed.videos : task.videos,
     lastFrameUrl: terminal ? observed.lastFrameUrl : task.lastFrameUrl,
     usage: observed.status === VideoTaskStatus.SUCCEEDED ? observed.usage : task.usage,
-    error: observed.status === VideoTaskStatus.FAILED || observed.status === VideoTaskStatus.EXPIRED ? observed.error : null,
+    error:
+      observed.status === VideoTaskStatus.FAILED || observed.status === VideoTaskStatus.EXPIRED ? observed.error : null,
     finishedAt: terminal ? nowIso : null,
   };
   if (

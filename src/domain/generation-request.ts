@@ -36,6 +36,4 @@ export interface ValidatedGeneration {
 }
 
 /** Either every issue found in a request, or the request ready to submit. */
-export type ValidationResult =
-  | { ok: true; value: ValidatedGeneration }
-  | { ok: false; issues: InputIssue[] };
+export type ValidationResult = { ok: true; value: ValidatedGeneration } | { ok: false; issues: InputIssue[] };

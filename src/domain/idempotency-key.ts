@@ -18,7 +18,11 @@ export function checkIdempotencyKey(key: string): InputIssue | undefined {
   }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(key)) {
-    return { path: ['idempotencyKey'], code: InputIssueCode.INVALID_IDEMPOTENCY_KEY, message: 'An idempotency key must not contain control characters.' };
+    return {
+      path: ['idempotencyKey'],
+      code: InputIssueCode.INVALID_IDEMPOTENCY_KEY,
+      message: 'An idempotency key must not contain control characters.',
+    };
   }
   return undefined;
 }

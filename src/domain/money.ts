@@ -39,7 +39,11 @@ export function decimalFromNumber(value: number): string {
   const digits = whole + fraction;
   const point = whole.length + exponent;
   const expanded =
-    point <= 0 ? `0.${'0'.repeat(-point)}${digits}` : point >= digits.length ? digits + '0'.repeat(point - digits.length) : `${digits.slice(0, point)}.${digits.slice(point)}`;
+    point <= 0
+      ? `0.${'0'.repeat(-point)}${digits}`
+      : point >= digits.length
+        ? digits + '0'.repeat(point - digits.length)
+        : `${digits.slice(0, point)}.${digits.slice(point)}`;
   return normalizeDecimal(`${negative ? '-' : ''}${expanded}`);
 }
 

@@ -41,15 +41,23 @@ function periodKindOf(granularity: Exclude<UsageGranularity, UsageGranularity.TO
  * @throws ReportRangeError when toMs <= fromMs, or when there would be more than `maxBuckets`
  *   (checked before building any, so a huge range costs nothing)
  */
-export function timeBuckets(fromMs: number, toMs: number, granularity: UsageGranularity, maxBuckets: number): TimeBucket[] {
-  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs)) throw new ReportRangeError('from and to must be valid instants');
+export function timeBuckets(
+  fromMs: number,
+  toMs: number,
+  granularity: UsageGranularity,
+  maxBuckets: number,
+): TimeBucket[] {
+  if (!Number.isFinite(fromMs) || !Number.isFinite(toMs))
+    throw new ReportRangeError('from and to must be valid instants');
   if (toMs <= fromMs) throw new ReportRangeError('to must be later than from');
   if (granularity === UsageGranularity.TOTAL) return [{ startMs: fromMs, endMs: toMs }];
   const kind = periodKindOf(granularity);
   const buckets: TimeBucket[] = [];
-  for (let at = fromMs; at < toMs; ) {
+  for (let at = fromMs; at < toMs;) {
     if (buckets.length === maxBuckets) {
-      throw new ReportRangeError(`the range spans more than ${maxBuckets} ${granularity} buckets (the maximum); ask for a shorter range or a coarser granularity`);
+      throw new ReportRangeError(
+        `the range spans more than ${maxBuckets} ${granularity} buckets (the maximum); ask for a shorter range or a coarser granularity`,
+      );
     }
     const endMs = Math.min(toMs, nextPeriodStart(kind, at));
     buckets.push({ startMs: at, endMs });

@@ -41,4 +41,3 @@ export function nextPeriodStart(kind: PeriodKind, ms: number): number {
     }
   }
 }
-

@@ -48,7 +48,12 @@ export interface UsageDimensions {
 
 /** The report dimensions of a task. */
 export function usageDimensionsOf(task: Pick<VideoTask, 'model' | 'mode' | 'options'>): UsageDimensions {
-  return { model: task.model, mode: task.mode, resolution: task.options.resolution, serviceTier: task.options.serviceTier };
+  return {
+    model: task.model,
+    mode: task.mode,
+    resolution: task.options.resolution,
+    serviceTier: task.options.serviceTier,
+  };
 }
 
 /**
@@ -59,7 +64,8 @@ export function usageDimensionsOf(task: Pick<VideoTask, 'model' | 'mode' | 'opti
  */
 export function usageRecordOf(task: VideoTask): UsageRecord {
   const status = task.status;
-  if (!isTerminal(status)) throw new RangeError(`task ${task.id} is ${status}: only finished tasks have a usage record`);
+  if (!isTerminal(status))
+    throw new RangeError(`task ${task.id} is ${status}: only finished tasks have a usage record`);
   const usage = task.usage;
   const succeeded = status === VideoTaskStatus.SUCCEEDED;
   // A success without a usage block still delivered its videos; count them from the task.
@@ -82,5 +88,8 @@ export function usageRecordOf(task: VideoTask): UsageRecord {
 
 /** True when two records would count the same (used to notice a record that changed). */
 export function sameUsageRecord(a: UsageRecord, b: UsageRecord): boolean {
-  return (Object.keys(a) as Array<keyof UsageRecord>).every((key) => a[key] === b[key]) && Object.keys(b).length === Object.keys(a).length;
+  return (
+    (Object.keys(a) as Array<keyof UsageRecord>).every((key) => a[key] === b[key]) &&
+    Object.keys(b).length === Object.keys(a).length
+  );
 }

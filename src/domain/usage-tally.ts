@@ -114,7 +114,8 @@ export class UsageTally {
       videoTicks: this.videoTicks,
     };
     for (const [name, value] of Object.entries(sums)) {
-      if (typeof value === 'number' && !Number.isSafeInteger(value)) throw new RangeError(`usage ${name} exceeds exact integer range`);
+      if (typeof value === 'number' && !Number.isSafeInteger(value))
+        throw new RangeError(`usage ${name} exceeds exact integer range`);
     }
     return sums;
   }

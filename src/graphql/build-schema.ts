@@ -28,7 +28,8 @@ const RESOLVERS = [
  * container. Pass no services to build the schema for printing only.
  */
 export function buildGatewaySchema(services?: GatewayServices, pubSub: PubSub = createPubSub()): GraphQLSchema {
-  const instances = new Map<Function, unknown>();
+  // Keyed by class: type-graphql's container hands over constructors of any signature.
+  const instances = new Map<abstract new (...args: never[]) => unknown, unknown>();
   const schema = buildSchemaSync({
     resolvers: RESOLVERS,
     validate: false, // the domain validates and reports every issue as a typed result

@@ -1,4 +1,13 @@
-import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationRule, specifiedRules } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ParseOptions,
+  type ValidationRule,
+  specifiedRules,
+} from 'graphql';
 import { withoutSuggestions } from './hide-suggestions';
 
 /** A parsed and validated operation, or why it is not one. */

@@ -11,7 +11,9 @@ export function subscriptionRootField(args: Pick<ExecutionArgs, 'document' | 'op
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation) return undefined;
   const fragments = new Map(
-    args.document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [])),
+    args.document.definitions.flatMap((definition) =>
+      definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition] as const] : [],
+    ),
   );
   const seen = new Set<string>();
   const find = (selectionSet: SelectionSetNode): string | undefined => {

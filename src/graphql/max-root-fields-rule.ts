@@ -1,4 +1,11 @@
-import { GraphQLError, Kind, type ASTVisitor, type SelectionSetNode, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  type ASTVisitor,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 
 /**
  * Refuses an operation with more than `max` root fields. GraphQL Armor has no such rule; its
@@ -14,7 +21,9 @@ export function maxRootFieldsRule(max: number): ValidationRule {
     OperationDefinition(operation) {
       const found = rootResponseKeys(context, operation.selectionSet).size;
       if (found > max) {
-        context.reportError(new GraphQLError(`Root field limit of ${max} exceeded, found ${found}.`, { nodes: operation }));
+        context.reportError(
+          new GraphQLError(`Root field limit of ${max} exceeded, found ${found}.`, { nodes: operation }),
+        );
       }
       return false; // nothing below the root matters to this rule
     },

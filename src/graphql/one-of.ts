@@ -7,7 +7,7 @@ import { GraphQLInputObjectType, type GraphQLSchema } from 'graphql';
  * types with graphql-js's own `isOneOf: true`, so validation and coercion reject anything
  * but exactly one non-null field, and `printSchema` shows `@oneOf`.
  */
-const oneOfClasses = new Set<Function>();
+const oneOfClasses = new Set<{ readonly name: string }>();
 
 /** Marks an `@InputType` class as a oneOf input object (exactly one field must be given). */
 export function OneOf(): ClassDecorator {

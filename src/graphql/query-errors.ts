@@ -7,7 +7,9 @@ import { ForbiddenQueryError, InvalidQueryError } from '../services/query-errors
  */
 export function toQueryGraphQLError(error: unknown): unknown {
   if (error instanceof InvalidQueryError) {
-    return new GraphQLError(error.message, { extensions: { code: 'BAD_USER_INPUT', argumentName: error.argumentName } });
+    return new GraphQLError(error.message, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: error.argumentName },
+    });
   }
   if (error instanceof ForbiddenQueryError) {
     return new GraphQLError(error.message, { extensions: { code: 'FORBIDDEN' } });

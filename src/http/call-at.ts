@@ -13,10 +13,13 @@ export function callAt(atMs: number, callback: () => void): () => void {
     if (delay > MAX_TIMER_DELAY_MS) {
       timer = setTimeout(arm, MAX_TIMER_DELAY_MS);
     } else {
-      timer = setTimeout(() => {
-        timer = undefined;
-        callback();
-      }, Math.max(0, delay));
+      timer = setTimeout(
+        () => {
+          timer = undefined;
+          callback();
+        },
+        Math.max(0, delay),
+      );
     }
     timer.unref();
   };

@@ -12,7 +12,12 @@ const SERVER_ONLY_TYPES: ReadonlySet<unknown> = new Set(['connection_ack', 'next
  * that is a server message, so nothing legitimate is refused.)
  */
 export function refuseServerOnlyMessages(key: string, value: unknown): unknown {
-  if (key === '' && typeof value === 'object' && value !== null && SERVER_ONLY_TYPES.has((value as { type?: unknown }).type)) {
+  if (
+    key === '' &&
+    typeof value === 'object' &&
+    value !== null &&
+    SERVER_ONLY_TYPES.has((value as { type?: unknown }).type)
+  ) {
     throw new SyntaxError('a client may not send this message type');
   }
   return value;

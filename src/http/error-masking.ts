@@ -18,7 +18,8 @@ export function isExpectedError(code: unknown): boolean {
  */
 export function formatHttpError(formatted: GraphQLFormattedError, production: boolean): GraphQLFormattedError {
   if (!production) return formatted;
-  if (isExpectedError(formatted.extensions?.code)) return { ...formatted, message: stripSuggestions(formatted.message) };
+  if (isExpectedError(formatted.extensions?.code))
+    return { ...formatted, message: stripSuggestions(formatted.message) };
   return { message: MASKED_MESSAGE, path: formatted.path, extensions: { code: INTERNAL } };
 }
 
@@ -32,7 +33,11 @@ function isMasked(error: GraphQLError): boolean {
  * Apollo calls these BAD_USER_INPUT on HTTP; graphql-ws passes them on without a code.
  */
 function isRequestError(result: ExecutionResult, error: GraphQLError): boolean {
-  return result.data === undefined && error.path === undefined && (error.originalError === undefined || error.originalError instanceof GraphQLError);
+  return (
+    result.data === undefined &&
+    error.path === undefined &&
+    (error.originalError === undefined || error.originalError instanceof GraphQLError)
+  );
 }
 
 /**
@@ -47,10 +52,21 @@ export function maskExecutionResult(result: ExecutionResult, logger: Logger, req
     // Masked (and logged) already, e.g. by the shared execution the subscriber joined.
     if (isMasked(error)) return error;
     if (isRequestError(result, error)) {
-      return withoutSuggestions(new GraphQLError(error.message, { nodes: error.nodes, extensions: { ...error.extensions, code: 'BAD_USER_INPUT' } }));
+      return withoutSuggestions(
+        new GraphQLError(error.message, {
+          nodes: error.nodes,
+          extensions: { ...error.extensions, code: 'BAD_USER_INPUT' },
+        }),
+      );
     }
-    logger.error({ err: error.originalError ?? error, path: error.path, requestId }, 'unexpected GraphQL error (WebSocket)');
-    return new GraphQLError(MASKED_MESSAGE, { path: error.path, extensions: { code: INTERNAL, ...(requestId ? { requestId } : {}) } });
+    logger.error(
+      { err: error.originalError ?? error, path: error.path, requestId },
+      'unexpected GraphQL error (WebSocket)',
+    );
+    return new GraphQLError(MASKED_MESSAGE, {
+      path: error.path,
+      extensions: { code: INTERNAL, ...(requestId ? { requestId } : {}) },
+    });
   });
   // Nothing to change (the usual case): pass the result on as it is.
   return errors.every((error, i) => error === result.errors![i]) ? result : { ...result, errors };

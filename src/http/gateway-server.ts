@@ -82,14 +82,20 @@ const LARGE_REQUEST_RETRY_AFTER_S = 10;
  * /readyz and the webhook, served through one routing table. Apollo's drain plugin and a
  * ws-dispose plugin make shutdown graceful.
  */
-export async function startGatewayServer(options: GatewayServerOptions, listen: { port: number; host: string }): Promise<RunningGatewayServer> {
+export async function startGatewayServer(
+  options: GatewayServerOptions,
+  listen: { port: number; host: string },
+): Promise<RunningGatewayServer> {
   const { authenticator, logger, metrics, tracing } = options;
   const { requestTimeoutMs, headersTimeoutMs } = options.http;
   const httpServer = createServer({
     requestTimeout: requestTimeoutMs,
     headersTimeout: headersTimeoutMs,
     // node:http enforces both timeouts only when it sweeps its connections (default every 30 s).
-    connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4))),
+    connectionsCheckingInterval: Math.min(
+      30_000,
+      Math.max(100, Math.floor(Math.min(requestTimeoutMs, headersTimeoutMs) / 4)),
+    ),
   });
   const cors = new CorsPolicy(options.corsOrigins);
   const allowsUpgrade = (request: IncomingMessage): boolean => cors.allowsUpgrade(request);
@@ -108,7 +114,10 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     maxWaitMs: Math.floor(requestTimeoutMs / 2),
     retryAfterSeconds: LARGE_REQUEST_RETRY_AFTER_S,
   });
-  const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, { maxBodyBytes: options.maxBodyBytes, largeRequests });
+  const graphqlHandler = createGraphQLHttpHandler(apollo, buildContext, {
+    maxBodyBytes: options.maxBodyBytes,
+    largeRequests,
+  });
 
   // A span per GraphQL request, under the caller's W3C traceparent if it sent one.
   const graphqlInSpan = (request: IncomingMessage, run: () => Promise<void>): Promise<void> =>
@@ -155,7 +164,10 @@ export async function startGatewayServer(options: GatewayServerOptions, listen: 
     };
     runInRequestScope(scope, serve).catch((error: unknown) => {
       logger.error({ err: error, path: loggedPath }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!response.headersSent)
+        sendJson(response, 500, {
+          errors: [{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else response.destroy();
     });
   });
@@ -198,7 +210,15 @@ async function startApollo(
       ApolloServerPluginLandingPageDisabled(),
       requestLoggingPlugin(options.logger),
       operationMetricsPlugin(options.metrics),
-      { async serverWillStart() { return { async drainServer() { await webSocket.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await webSocket.dispose();
+            },
+          };
+        },
+      },
     ],
   });
   await apollo.start();

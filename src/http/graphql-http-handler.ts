@@ -43,7 +43,8 @@ export function createGraphQLHttpHandler(
     if (!context) {
       const payload = { errors: [{ message: UNAUTHENTICATED_MESSAGE, extensions: { code: 'UNAUTHENTICATED' } }] };
       const headers = { 'www-authenticate': 'Bearer' };
-      if (request.method === 'POST' && !request.readableEnded) return refuseUnread(request, response, 401, payload, headers);
+      if (request.method === 'POST' && !request.readableEnded)
+        return refuseUnread(request, response, 401, payload, headers);
       return sendJson(response, 401, payload, headers);
     }
     scope.clientId = context.viewer.clientId;
@@ -83,13 +84,23 @@ export function createGraphQLHttpHandler(
  * A function of its own so the body text is unreachable once parsed (it can be as large as
  * the images it carries).
  */
-async function readGraphQLBody(request: IncomingMessage, response: ServerResponse, options: GraphQLHttpOptions, admit: () => Promise<void>): Promise<unknown> {
+async function readGraphQLBody(
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: GraphQLHttpOptions,
+  admit: () => Promise<void>,
+): Promise<unknown> {
   let text: string;
   try {
-    text = await readBody(request, options.maxBodyBytes, { thresholdBytes: options.largeRequests.thresholdBytes, admit });
+    text = await readBody(request, options.maxBodyBytes, {
+      thresholdBytes: options.largeRequests.thresholdBytes,
+      admit,
+    });
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
-      refuseUnread(request, response, 413, { errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+      refuseUnread(request, response, 413, {
+        errors: [{ message: error.message, extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+      });
       return ANSWERED;
     }
     if (error instanceof LargeRequestsBusyError) {
@@ -106,7 +117,9 @@ async function readGraphQLBody(request: IncomingMessage, response: ServerRespons
   try {
     return text.length > 0 ? (JSON.parse(text) as unknown) : undefined;
   } catch {
-    sendJson(response, 400, { errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    sendJson(response, 400, {
+      errors: [{ message: 'request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
     return ANSWERED;
   }
 }
@@ -117,14 +130,29 @@ async function readGraphQLBody(request: IncomingMessage, response: ServerRespons
  * then what arrives is discarded (not kept), so the close is a FIN rather than a reset that
  * could destroy the answer in flight.
  */
-export function refuseUnread(request: IncomingMessage, response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+export function refuseUnread(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   request.resume();
   sendJson(response, status, payload, { ...headers, connection: 'close' });
 }
 
 /** A small JSON answer for requests refused before GraphQL runs. */
-export function sendJson(response: ServerResponse, status: number, payload: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(payload);
-  response.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   response.end(text);
 }

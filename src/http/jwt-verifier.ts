@@ -1,4 +1,11 @@
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import {
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config';
 import type { AuthenticatedViewer, BearerTokenVerifier } from './authenticator';
@@ -29,6 +36,7 @@ export interface JwtVerifierOptions {
 }
 
 // A subject is an opaque id, but it ends up in logs and store keys: no control characters.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
 /** The key set could not be fetched or read: the token is refused, and operators are told. */
@@ -63,12 +71,14 @@ export class JwtVerifier implements BearerTokenVerifier {
     switch (source.kind) {
       case 'secret': {
         const secret = new TextEncoder().encode(source.secret);
-        this.verifyToken = async (token) => (await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'] })).payload;
+        this.verifyToken = async (token) =>
+          (await jwtVerify(token, secret, { ...checks, algorithms: ['HS256'] })).payload;
         break;
       }
       case 'jwks': {
         const keySet = remoteKeySet(source.url, options.jwksTimeoutMs ?? 3_000);
-        this.verifyToken = async (token) => (await jwtVerify(token, keySet, { ...checks, algorithms: ['RS256', 'ES256'] })).payload;
+        this.verifyToken = async (token) =>
+          (await jwtVerify(token, keySet, { ...checks, algorithms: ['RS256', 'ES256'] })).payload;
         break;
       }
       default: {
@@ -95,7 +105,12 @@ export class JwtVerifier implements BearerTokenVerifier {
       return null;
     }
     const clientId = payload.sub;
-    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_SUBJECT_LENGTH || CONTROL_CHARACTERS.test(clientId)) {
+    if (
+      typeof clientId !== 'string' ||
+      clientId.length === 0 ||
+      clientId.length > MAX_SUBJECT_LENGTH ||
+      CONTROL_CHARACTERS.test(clientId)
+    ) {
       this.logger.debug({ code: 'ERR_SUBJECT' }, 'bearer token refused');
       return null;
     }

@@ -58,9 +58,13 @@ export class LargeRequestGate {
   async admit(request: IncomingMessage): Promise<() => void> {
     if (request.destroyed) throw new Error('the client went away before its large request was admitted');
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new LargeRequestsBusyError(this.options.retryAfterSeconds)), this.options.maxWaitMs);
+    const timer = setTimeout(
+      () => controller.abort(new LargeRequestsBusyError(this.options.retryAfterSeconds)),
+      this.options.maxWaitMs,
+    );
     // The body is unread while waiting, so 'close' here means the connection ended.
-    const onClose = (): void => controller.abort(new Error('the client went away while waiting for a large-request slot'));
+    const onClose = (): void =>
+      controller.abort(new Error('the client went away while waiting for a large-request slot'));
     request.once('close', onClose);
     try {
       return await this.slots.acquire(controller.signal);

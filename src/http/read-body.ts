@@ -23,7 +23,11 @@ export interface LargeBodyAdmission {
  * read, and a streamed (chunked) one as soon as it grows past the threshold; reading stops
  * while admission is pending, so the rest waits in the client's TCP window, not in memory.
  */
-export async function readBody(request: IncomingMessage, limitBytes: number, large?: LargeBodyAdmission): Promise<string> {
+export async function readBody(
+  request: IncomingMessage,
+  limitBytes: number,
+  large?: LargeBodyAdmission,
+): Promise<string> {
   const header = request.headers['content-length'];
   const declared = header === undefined ? undefined : Number(header);
   if (declared !== undefined && declared > limitBytes) throw new BodyTooLargeError(limitBytes);

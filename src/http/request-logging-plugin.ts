@@ -16,14 +16,19 @@ export function requestLoggingPlugin(logger: Logger): ApolloServerPlugin<Gateway
         async didEncounterErrors({ contextValue, errors }) {
           for (const error of errors) {
             if (isExpectedError(error.extensions?.code)) continue;
-            logger.error({ err: error.originalError ?? error, path: error.path, requestId: contextValue.requestId }, 'unexpected GraphQL error');
+            logger.error(
+              { err: error.originalError ?? error, path: error.path, requestId: contextValue.requestId },
+              'unexpected GraphQL error',
+            );
           }
         },
         async willSendResponse({ contextValue, response }) {
           if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
           const { singleResult } = response.body;
           singleResult.errors = singleResult.errors!.map((error) =>
-            isExpectedError(error.extensions?.code) ? error : { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } },
+            isExpectedError(error.extensions?.code)
+              ? error
+              : { ...error, extensions: { ...error.extensions, requestId: contextValue.requestId } },
           );
         },
       };

@@ -11,7 +11,8 @@ export class Semaphore {
   private readonly waiters: Array<{ grant: (release: () => void) => void }> = [];
 
   constructor(readonly permits: number) {
-    if (!Number.isInteger(permits) || permits < 1) throw new RangeError(`a semaphore needs at least one permit, got ${permits}`);
+    if (!Number.isInteger(permits) || permits < 1)
+      throw new RangeError(`a semaphore needs at least one permit, got ${permits}`);
   }
 
   /** Permits held right now. */

@@ -31,13 +31,20 @@ export interface PollState {
  * ±20% jitter keeps tasks submitted together from polling in lockstep. `random` is
  * injectable for tests.
  */
-export function nextPollDelay(state: PollState, options: PollScheduleOptions, random: () => number = Math.random): number {
+export function nextPollDelay(
+  state: PollState,
+  options: PollScheduleOptions,
+  random: () => number = Math.random,
+): number {
   const { minIntervalMs, maxIntervalMs, flexMaxIntervalMs, callbacks } = options;
   let base: number;
   if (callbacks) {
     base = state.reads === 0 ? minIntervalMs : callbacks.safetyIntervalMs;
   } else {
-    const ceiling = state.serviceTier === ServiceTier.FLEX ? Math.max(flexMaxIntervalMs ?? maxIntervalMs, maxIntervalMs) : maxIntervalMs;
+    const ceiling =
+      state.serviceTier === ServiceTier.FLEX
+        ? Math.max(flexMaxIntervalMs ?? maxIntervalMs, maxIntervalMs)
+        : maxIntervalMs;
     base = Math.min(ceiling, minIntervalMs * 2 ** Math.min(state.quietReads, 30));
   }
   return Math.round(base * (0.8 + random() * 0.4));

@@ -77,15 +77,21 @@ export class SharedSubscriptions {
       return this.options.formatResult ? this.options.formatResult(result) : result;
     }
     const format = this.options.formatResult ?? ((value: ExecutionResult) => value);
-    return new SharedExecution(result, this.options.replayLatest(args), format, (execution) => {
-      const current = this.executions.get(key);
-      if (current) {
-        current.then(
-          (value) => value === execution && this.executions.delete(key),
-          () => undefined, // a failed successor start was already reported to its own subscriber
-        );
-      }
-    }, this.options.onError);
+    return new SharedExecution(
+      result,
+      this.options.replayLatest(args),
+      format,
+      (execution) => {
+        const current = this.executions.get(key);
+        if (current) {
+          current.then(
+            (value) => value === execution && this.executions.delete(key),
+            () => undefined, // a failed successor start was already reported to its own subscriber
+          );
+        }
+      },
+      this.options.onError,
+    );
   }
 }
 

@@ -38,9 +38,12 @@ export class TaskOwnership {
   async start(): Promise<void> {
     const claimed = await this.claimAll(true);
     this.options.logger.info({ resumed: claimed, owner: this.options.owner }, 'poller started');
-    this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick());
-    }, Math.max(100, Math.floor(this.options.leaseMs / 3)));
+    this.timer = setInterval(
+      () => {
+        this.ticking = this.ticking.then(() => this.tick());
+      },
+      Math.max(100, Math.floor(this.options.leaseMs / 3)),
+    );
     this.timer.unref();
   }
 

@@ -93,7 +93,11 @@ export class TaskPoller {
     };
     this.watches.set(taskId, watch);
     // Jittered like every later read, so tasks resumed together after a restart don't read at once.
-    this.schedule(taskId, watch, nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options));
+    this.schedule(
+      taskId,
+      watch,
+      nextPollDelay({ serviceTier: ServiceTier.DEFAULT, reads: 0, quietReads: 0 }, this.options),
+    );
   }
 
   /**
@@ -261,13 +265,10 @@ export class TaskPoller {
         if (watch.notFound === 0) watch.notFoundSince = nowMs;
         watch.notFound += 1;
         const confirmed =
-          watch.notFound >= (this.options.notFoundConfirmations ?? 3) && nowMs - watch.notFoundSince >= (this.options.notFoundConfirmMs ?? 60_000);
+          watch.notFound >= (this.options.notFoundConfirmations ?? 3) &&
+          nowMs - watch.notFoundSince >= (this.options.notFoundConfirmMs ?? 60_000);
         if (confirmed) {
-          return this.store(
-            task.id,
-            (current) => failTask(current, nowIso, taskLostError(error.upstreamCode)),
-            watch,
-          );
+          return this.store(task.id, (current) => failTask(current, nowIso, taskLostError(error.upstreamCode)), watch);
         }
       } else {
         this.options.logger.warn({ taskId: task.id, code: error.code, message: error.message }, 'status read failed');
@@ -279,11 +280,7 @@ export class TaskPoller {
   }
 
   private expire(taskId: string, nowIso: string, watch: Watch): Promise<VideoTask | undefined> {
-    return this.store(
-      taskId,
-      (current) => expireTask(current, nowIso, taskExpiredError()),
-      watch,
-    );
+    return this.store(taskId, (current) => expireTask(current, nowIso, taskExpiredError()), watch);
   }
 
   /**

@@ -17,6 +17,7 @@ export function traceTaskRepository(tasks: TaskRepository, withSpan: SpanHook): 
     listByStatus: (statuses: readonly UnfinishedStatus[]) =>
       withSpan('store tasks.listByStatus', () => tasks.listByStatus(statuses)),
     delete: (id: string) => withSpan('store tasks.delete', () => tasks.delete(id)),
-    markSynced: (id: string, syncedAt: string) => withSpan('store tasks.markSynced', () => tasks.markSynced(id, syncedAt)),
+    markSynced: (id: string, syncedAt: string) =>
+      withSpan('store tasks.markSynced', () => tasks.markSynced(id, syncedAt)),
   };
 }

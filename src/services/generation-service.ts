@@ -103,10 +103,15 @@ export class GenerationService {
     clearTimeout(timer);
   }
 
-  private async submitNow(clientId: string, request: GenerationRequest, idempotencyKey: string | undefined): Promise<SubmittedGeneration> {
+  private async submitNow(
+    clientId: string,
+    request: GenerationRequest,
+    idempotencyKey: string | undefined,
+  ): Promise<SubmittedGeneration> {
     const validation = validateGenerationRequest(request, { maxPromptChars: this.deps.maxPromptChars });
     const keyIssue = idempotencyKey === undefined ? undefined : checkIdempotencyKey(idempotencyKey);
-    if (!validation.ok || keyIssue) throw new InvalidGenerationError([...(validation.ok ? [] : validation.issues), ...(keyIssue ? [keyIssue] : [])]);
+    if (!validation.ok || keyIssue)
+      throw new InvalidGenerationError([...(validation.ok ? [] : validation.issues), ...(keyIssue ? [keyIssue] : [])]);
     const generation = validation.value;
     if (idempotencyKey === undefined) return this.create(clientId, generation, this.newTaskId());
 
@@ -127,7 +132,12 @@ export class GenerationService {
     }
   }
 
-  private async submitKeyed(clientId: string, key: string, fingerprint: string, generation: ValidatedGeneration): Promise<SubmittedGeneration> {
+  private async submitKeyed(
+    clientId: string,
+    key: string,
+    fingerprint: string,
+    generation: ValidatedGeneration,
+  ): Promise<SubmittedGeneration> {
     const taskId = this.newTaskId();
     const createdAt = new Date(this.now()).toISOString();
     const record: IdempotencyRecord = { clientId, key, fingerprint, taskId, state: 'pending', createdAt };
@@ -153,7 +163,10 @@ export class GenerationService {
    * resolves to undefined when its record disappears meanwhile (the create was refused). An
    * unresolved create, or one past the window, is answered as such: it may have been billed.
    */
-  private async replay(holder: IdempotencyRecord, generation: ValidatedGeneration): Promise<SubmittedGeneration | undefined> {
+  private async replay(
+    holder: IdempotencyRecord,
+    generation: ValidatedGeneration,
+  ): Promise<SubmittedGeneration | undefined> {
     const windowEndsMs = Date.parse(holder.createdAt) + (this.deps.createWindowMs ?? 0);
     for (;;) {
       const task = await this.deps.tasks.get(holder.taskId);
@@ -299,7 +312,9 @@ export class GenerationService {
 
   /** Gives a slot back; a failure is logged (the reservation then expires on its own). */
   private async release(slot: SlotReservation, taskId: string): Promise<void> {
-    await slot.release().catch((error: unknown) => this.deps.logger.warn({ err: error, taskId }, 'slot release failed'));
+    await slot
+      .release()
+      .catch((error: unknown) => this.deps.logger.warn({ err: error, taskId }, 'slot release failed'));
   }
 
   /** Deletes the write-ahead task of a create that never reached the upstream or was refused. */

@@ -26,6 +26,7 @@ export function decodeHistoryCursor(cursor: string): HistoryPosition | undefined
   }
   if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
   const [version, createdAtMs, taskId] = parsed as unknown[];
-  if (version !== VERSION || !Number.isSafeInteger(createdAtMs) || typeof taskId !== 'string' || taskId.length === 0) return undefined;
+  if (version !== VERSION || !Number.isSafeInteger(createdAtMs) || typeof taskId !== 'string' || taskId.length === 0)
+    return undefined;
   return { createdAtMs: createdAtMs as number, taskId };
 }

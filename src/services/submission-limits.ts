@@ -59,7 +59,8 @@ export class SubmissionLimits {
   private readonly rateLimiter: RateLimiterAbstract;
 
   constructor(private readonly deps: SubmissionLimitsDeps) {
-    this.rateLimiter = deps.rateLimiter ?? new RateLimiterMemory({ keyPrefix: 'submits', points: deps.submitsPerMinute, duration: 60 });
+    this.rateLimiter =
+      deps.rateLimiter ?? new RateLimiterMemory({ keyPrefix: 'submits', points: deps.submitsPerMinute, duration: 60 });
   }
 
   /**

@@ -19,7 +19,8 @@ export async function createSubmitRateLimiter(
   return new Promise((resolve, reject) => {
     const limiter: RateLimiterPostgres = new RateLimiterPostgres(
       { ...options, storeClient: pool, storeType: 'pool', tableName: RATE_LIMIT_TABLE },
-      (error?: unknown) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(limiter)),
+      (error?: unknown) =>
+        error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(limiter),
     );
   });
 }

@@ -66,7 +66,10 @@ export class TaskHistoryService {
     // One more than asked, to know whether there is a next page.
     const rows = await this.deps.history.page(clientId, { ...this.queryFor(request), limit: first + 1 });
     const edges = rows.slice(0, first).map((row) => ({ cursor: encodeHistoryCursor(row.position), node: row.task }));
-    return { edges, pageInfo: { hasNextPage: rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null } };
+    return {
+      edges,
+      pageInfo: { hasNextPage: rows.length > first, endCursor: edges[edges.length - 1]?.cursor ?? null },
+    };
   }
 
   private queryFor(request: TaskHistoryPageRequest): Omit<HistoryQuery, 'limit'> {
@@ -82,7 +85,11 @@ export class TaskHistoryService {
     if (filter.modes && filter.modes.length > 0) query.modes = filter.modes;
     if (filter.createdAfter) query.createdFromMs = filter.createdAfter.getTime();
     if (filter.createdBefore) query.createdBeforeMs = filter.createdBefore.getTime();
-    if (query.createdFromMs !== undefined && query.createdBeforeMs !== undefined && query.createdBeforeMs <= query.createdFromMs) {
+    if (
+      query.createdFromMs !== undefined &&
+      query.createdBeforeMs !== undefined &&
+      query.createdBeforeMs <= query.createdFromMs
+    ) {
       throw new InvalidQueryError('filter.createdBefore must be later than filter.createdAfter', 'filter');
     }
     return query;

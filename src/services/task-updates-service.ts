@@ -40,7 +40,9 @@ export class TaskUpdatesService {
       stream.push(task);
       if (isTerminal(task.status)) stream.end();
     };
-    unlisten = this.events.listen(TaskTopic.TASK, taskId, (task) => (revision === undefined ? heldBack.push(task) : deliver(task)));
+    unlisten = this.events.listen(TaskTopic.TASK, taskId, (task) =>
+      revision === undefined ? heldBack.push(task) : deliver(task),
+    );
     try {
       const current = await this.queries.findForClient(clientId, taskId);
       if (!current) throw new TaskNotFoundError(taskId);

@@ -57,7 +57,12 @@ export const DEFAULT_GRANULARITY = UsageGranularity.DAY;
 const CACHE_FORMAT = 1;
 
 /** What a cached report must look like to be served (the cache may be Redis: outside data). */
-const cachedReport = z.looseObject({ from: z.string(), to: z.string(), granularity: z.enum(UsageGranularity), buckets: z.array(z.unknown()) });
+const cachedReport = z.looseObject({
+  from: z.string(),
+  to: z.string(),
+  granularity: z.enum(UsageGranularity),
+  buckets: z.array(z.unknown()),
+});
 
 /**
  * Usage reports (`usageReport`): what was submitted, finished and spent, per time bucket and
@@ -76,7 +81,8 @@ const cachedReport = z.looseObject({ from: z.string(), to: z.string(), granulari
  */
 export class UsageReportService {
   constructor(private readonly deps: UsageReportServiceDeps) {
-    if (!Number.isInteger(deps.maxBuckets) || deps.maxBuckets < 1) throw new RangeError('maxBuckets must be a positive integer');
+    if (!Number.isInteger(deps.maxBuckets) || deps.maxBuckets < 1)
+      throw new RangeError('maxBuckets must be a positive integer');
   }
 
   /**
@@ -88,8 +94,10 @@ export class UsageReportService {
     const granularity = query.granularity ?? DEFAULT_GRANULARITY;
     const groupBy = [...new Set(query.groupBy ?? [])];
     const requested = query.clientId ?? undefined;
-    if (!viewer.admin && requested !== undefined) throw new ForbiddenQueryError('only admin clients may ask for the usage of a given clientId');
-    if (!viewer.admin && groupBy.includes(UsageDimension.CLIENT)) throw new ForbiddenQueryError('only admin clients may group usage by CLIENT');
+    if (!viewer.admin && requested !== undefined)
+      throw new ForbiddenQueryError('only admin clients may ask for the usage of a given clientId');
+    if (!viewer.admin && groupBy.includes(UsageDimension.CLIENT))
+      throw new ForbiddenQueryError('only admin clients may group usage by CLIENT');
     // Admins without a clientId see everyone; everyone else sees themselves.
     const clientId = viewer.admin ? requested : viewer.clientId;
 
@@ -144,13 +152,26 @@ export class UsageReportService {
     const reportBuckets: UsageBucket[] = [];
     grouped.forEach((groups, bucket) => {
       const { startMs, endMs } = buckets[bucket]!;
-      const bucketRows = [...groups.values()].map(({ group, tally }) => ({ group, totals: tally.toTotals() })).filter((row) => row.totals.tasks > 0);
+      const bucketRows = [...groups.values()]
+        .map(({ group, tally }) => ({ group, totals: tally.toTotals() }))
+        .filter((row) => row.totals.tasks > 0);
       bucketRows.sort((a, b) => compareUsageGroups(a.group, b.group, groupBy));
       for (const row of bucketRows) {
-        reportBuckets.push({ start: new Date(startMs).toISOString(), end: new Date(endMs).toISOString(), ...row.group, totals: row.totals });
+        reportBuckets.push({
+          start: new Date(startMs).toISOString(),
+          end: new Date(endMs).toISOString(),
+          ...row.group,
+          totals: row.totals,
+        });
       }
     });
-    return { from: query.from.toISOString(), to: query.to.toISOString(), granularity, totals: totals.toTotals(), buckets: reportBuckets };
+    return {
+      from: query.from.toISOString(),
+      to: query.to.toISOString(),
+      granularity,
+      totals: totals.toTotals(),
+      buckets: reportBuckets,
+    };
   }
 }
 

@@ -43,7 +43,12 @@ export class CallbackNotifier {
   track(task: SimTask): void {
     if (this.stopped || task.request.callbackUrl === null) return;
     // The create answer already told the caller "pending"; only later changes are sent.
-    this.subscriptions.set(task.id, { url: task.request.callbackUrl, lastStatus: 'pending', timer: undefined, chain: Promise.resolve() });
+    this.subscriptions.set(task.id, {
+      url: task.request.callbackUrl,
+      lastStatus: 'pending',
+      timer: undefined,
+      chain: Promise.resolve(),
+    });
     this.refresh(task);
   }
 
@@ -62,7 +67,10 @@ export class CallbackNotifier {
     const next = this.options.book.nextChangeAt(task);
     if (next !== null) {
       // At least 1 ms, so a clock that stands still (tests' `now`) cannot make this spin.
-      subscription.timer = this.options.timers.set(() => this.refresh(task), Math.max(1, next - this.options.book.now()));
+      subscription.timer = this.options.timers.set(
+        () => this.refresh(task),
+        Math.max(1, next - this.options.book.now()),
+      );
     }
   }
 
@@ -79,6 +87,7 @@ export class CallbackNotifier {
     const timeoutMs = this.options.timeoutMs ?? 5000;
     return new Promise<void>((resolve) => {
       let settled = false;
+      // eslint-disable-next-line prefer-const -- assigned after `finish`, which clears it
       let timer: NodeJS.Timeout | undefined;
       const finish = (delivered: boolean, reason?: string): void => {
         if (settled) return;

@@ -13,7 +13,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, min: number, max: number)
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return undefined;
   // Number() alone would accept "1e3", " 12 ", "0x10"; only plain digits are meant here.
-  if (!/^\d+$/.test(raw.trim())) throw new SimulatorEnvError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw new SimulatorEnvError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
   const value = Number(raw.trim());
   if (value < min || value > max) throw new SimulatorEnvError(`${name} must be from ${min} to ${max}, got ${value}`);
   return value;
@@ -34,7 +35,8 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
   if (runMs !== undefined) options.runMs = runMs;
   const apiKey = env['SIMULATOR_API_KEY'];
   if (apiKey !== undefined && apiKey !== '') {
-    if (apiKey.trim() !== apiKey) throw new SimulatorEnvError('SIMULATOR_API_KEY must not start or end with whitespace');
+    if (apiKey.trim() !== apiKey)
+      throw new SimulatorEnvError('SIMULATOR_API_KEY must not start or end with whitespace');
     options.apiKey = apiKey;
   }
   const filesBaseUrl = env['SIMULATOR_FILES_BASE_URL']?.trim();

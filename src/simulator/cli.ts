@@ -7,7 +7,9 @@ import type { SimulatorLogger } from './logger';
 import { startSimulator } from './simulator';
 
 function line(level: 'info' | 'warn', obj: object, msg?: string): void {
-  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), component: 'simulator', ...obj, ...(msg ? { msg } : {}) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level, time: Date.now(), component: 'simulator', ...obj, ...(msg ? { msg } : {}) })}\n`,
+  );
 }
 
 const logger: SimulatorLogger = {

@@ -32,7 +32,11 @@ export interface SimulatorControl {
 }
 
 /** Wires control calls to the task book and the callback notifier. */
-export function createControl(deps: { book: TaskBook; notifier: CallbackNotifier; render: (task: SimTask) => WireTask }): SimulatorControl {
+export function createControl(deps: {
+  book: TaskBook;
+  notifier: CallbackNotifier;
+  render: (task: SimTask) => WireTask;
+}): SimulatorControl {
   const { book, notifier, render } = deps;
   const change = (id: string, status: SimTaskStatus, failure?: { code: string; error_message: string }): WireTask => {
     const task = book.require(id);

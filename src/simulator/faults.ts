@@ -51,7 +51,8 @@ export interface FaultPlan {
 }
 
 /** The synthetic outcome of a faulted request. */
-export type FaultAnswer = { kind: 'drop' } | { kind: 'respond'; status: number; headers: Record<string, string>; body: string };
+export type FaultAnswer =
+  { kind: 'drop' } | { kind: 'respond'; status: number; headers: Record<string, string>; body: string };
 
 /** A rule that cannot be applied (bad field, contradiction). */
 export class FaultRuleError extends Error {
@@ -122,11 +123,22 @@ function answerBody(rule: FaultRule, status: number): string {
   return '{}';
 }
 
-const RULE_KEYS: ReadonlySet<string> = new Set(['route', 'status', 'body', 'errorCode', 'retryAfterSeconds', 'delayMs', 'malformed', 'dropConnection', 'times']);
+const RULE_KEYS: ReadonlySet<string> = new Set([
+  'route',
+  'status',
+  'body',
+  'errorCode',
+  'retryAfterSeconds',
+  'delayMs',
+  'malformed',
+  'dropConnection',
+  'times',
+]);
 
 /** Checks an untrusted value (e.g. from `POST /__simulator/faults`) and returns it as a rule. */
 export function parseFaultRule(value: unknown): FaultRule {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new FaultRuleError('a fault rule must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new FaultRuleError('a fault rule must be an object');
   const raw = value as Record<string, unknown>;
   const unknownKey = Object.keys(raw).find((key) => !RULE_KEYS.has(key));
   if (unknownKey !== undefined) throw new FaultRuleError(`unknown fault field "${unknownKey}"`);
@@ -137,12 +149,28 @@ export function parseFaultRule(value: unknown): FaultRule {
     if (field === 'route' || raw[field] === undefined) continue;
     assignField(rule, field, raw[field]);
   }
-  if (rule.dropConnection && (rule.status !== undefined || rule.body !== undefined || rule.malformed || rule.errorCode !== undefined)) {
-    throw new FaultRuleError('dropConnection sends no answer, so it cannot be combined with status, body, errorCode or malformed');
+  if (
+    rule.dropConnection &&
+    (rule.status !== undefined || rule.body !== undefined || rule.malformed || rule.errorCode !== undefined)
+  ) {
+    throw new FaultRuleError(
+      'dropConnection sends no answer, so it cannot be combined with status, body, errorCode or malformed',
+    );
   }
   if (rule.malformed && rule.body !== undefined) throw new FaultRuleError('malformed and body are exclusive');
-  const effects = [rule.status, rule.body, rule.errorCode, rule.retryAfterSeconds, rule.delayMs, rule.malformed || undefined, rule.dropConnection || undefined];
-  if (effects.every((effect) => effect === undefined)) throw new FaultRuleError('the rule has no effect; set status, body, errorCode, retryAfterSeconds, delayMs, malformed or dropConnection');
+  const effects = [
+    rule.status,
+    rule.body,
+    rule.errorCode,
+    rule.retryAfterSeconds,
+    rule.delayMs,
+    rule.malformed || undefined,
+    rule.dropConnection || undefined,
+  ];
+  if (effects.every((effect) => effect === undefined))
+    throw new FaultRuleError(
+      'the rule has no effect; set status, body, errorCode, retryAfterSeconds, delayMs, malformed or dropConnection',
+    );
   return rule;
 }
 

@@ -39,7 +39,8 @@ function checkDataUrl(url: string, maxBytes: number): ImageUrlCheck {
   const payloadStart = header[0].length;
   let payloadEnd = url.length;
   // Up to two '=' pad the last quantum; they carry no data.
-  for (let pads = 0; pads < 2 && payloadEnd > payloadStart && url.charCodeAt(payloadEnd - 1) === 61; pads++) payloadEnd--;
+  for (let pads = 0; pads < 2 && payloadEnd > payloadStart && url.charCodeAt(payloadEnd - 1) === 61; pads++)
+    payloadEnd--;
   const dataChars = payloadEnd - payloadStart;
   if (dataChars === 0) return { ok: false, problem: 'has an empty base64 payload' };
   if (dataChars % 4 === 1) return { ok: false, problem: 'has a truncated base64 payload' };
@@ -47,8 +48,12 @@ function checkDataUrl(url: string, maxBytes: number): ImageUrlCheck {
   // its payload is scanned or decoded.
   const decodedBytes = Math.floor((dataChars * 3) / 4);
   if (decodedBytes >= maxBytes) {
-    return { ok: false, problem: `decodes to ${decodedBytes} bytes; images must be smaller than ${maxBytes} bytes (30 MiB)` };
+    return {
+      ok: false,
+      problem: `decodes to ${decodedBytes} bytes; images must be smaller than ${maxBytes} bytes (30 MiB)`,
+    };
   }
-  if (!BASE64_BODY.test(url.slice(payloadStart, payloadEnd))) return { ok: false, problem: 'has characters outside the base64 alphabet' };
+  if (!BASE64_BODY.test(url.slice(payloadStart, payloadEnd)))
+    return { ok: false, problem: 'has characters outside the base64 alphabet' };
   return { ok: true };
 }

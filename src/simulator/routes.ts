@@ -65,7 +65,9 @@ export function matchRoute(pathname: string): Route {
   const file = FILE_PATH.exec(path);
   if (file?.[1] !== undefined) {
     const taskId = decode(file[1]);
-    return taskId === undefined ? { kind: 'not_found' } : { kind: 'file', taskId, file: file[2] === '.mp4' ? 'video' : 'last_frame' };
+    return taskId === undefined
+      ? { kind: 'not_found' }
+      : { kind: 'file', taskId, file: file[2] === '.mp4' ? 'video' : 'last_frame' };
   }
   const control = CONTROL_PATH.exec(path);
   if (control?.[1] !== undefined) {

@@ -51,9 +51,15 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
   };
 
   const refuseUnauthorized = (res: ServerResponse): void =>
-    sendError(res, 401, SIMULATOR_ONLY_CODES.unauthorized, 'Missing or invalid API key: send "Authorization: Bearer <API key>"', {
-      'www-authenticate': 'Bearer',
-    });
+    sendError(
+      res,
+      401,
+      SIMULATOR_ONLY_CODES.unauthorized,
+      'Missing or invalid API key: send "Authorization: Bearer <API key>"',
+      {
+        'www-authenticate': 'Bearer',
+      },
+    );
 
   /** Applies the next fault rule for the route; true when the fault answered (or dropped) the request. */
   const applyFault = async (route: ApiRoute, req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -81,7 +87,9 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     const body = await readBody(req, ctx.maxBodyBytes);
     if (body.kind === 'aborted') return;
     if (body.kind === 'too_large') {
-      sendError(res, 413, SIMULATOR_ONLY_CODES.payloadTooLarge, `request body exceeds ${ctx.maxBodyBytes} bytes`, { connection: 'close' });
+      sendError(res, 413, SIMULATOR_ONLY_CODES.payloadTooLarge, `request body exceeds ${ctx.maxBodyBytes} bytes`, {
+        connection: 'close',
+      });
       return;
     }
     if (await applyFault('create', req, res)) return;
@@ -94,12 +102,18 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     }
     const validation = validateCreateBody(json);
     if (!validation.ok) {
-      ctx.logger?.debug?.({ code: validation.rejection.code, reason: validation.rejection.message }, 'simulator refused a create');
+      ctx.logger?.debug?.(
+        { code: validation.rejection.code, reason: validation.rejection.message },
+        'simulator refused a create',
+      );
       return sendError(res, validation.rejection.httpStatus, validation.rejection.code, validation.rejection.message);
     }
     const task = ctx.book.create(validation.request);
     ctx.notifier.track(task);
-    ctx.logger?.debug?.({ taskId: task.id, model: task.request.model, mode: task.request.mode, marker: task.marker }, 'simulator created a task');
+    ctx.logger?.debug?.(
+      { taskId: task.id, model: task.request.model, mode: task.request.mode, marker: task.marker },
+      'simulator created a task',
+    );
     sendJson(res, 200, renderCreated(task, ctx.book.state(task)));
   };
 
@@ -108,7 +122,13 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     if (await applyFault('status', req, res)) return;
     if (!authorized(req)) return refuseUnauthorized(res);
     const task = ctx.book.get(taskId);
-    if (!task) return sendError(res, 404, serviceProblemCode('t2v', 'status_check'), `no task with id ${JSON.stringify(taskId)}`);
+    if (!task)
+      return sendError(
+        res,
+        404,
+        serviceProblemCode('t2v', 'status_check'),
+        `no task with id ${JSON.stringify(taskId)}`,
+      );
     sendJson(res, 200, renderTask(task, ctx.book.state(task), ctx.filesBaseUrl()));
   };
 
@@ -131,7 +151,10 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     sendRaw(res, 200, type, bytes, headers);
   };
 
-  const readControlJson = async (req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; value: unknown } | { ok: false }> => {
+  const readControlJson = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ ok: true; value: unknown } | { ok: false }> => {
     const body = await readBody(req, MAX_CONTROL_BODY_BYTES);
     if (body.kind === 'aborted') return { ok: false };
     if (body.kind === 'too_large') {
@@ -160,7 +183,8 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
       const rules = (Array.isArray(body.value) ? body.value : [body.value]).map(parseFaultRule);
       for (const rule of rules) ctx.faults.add(rule);
     } catch (error) {
-      if (error instanceof FaultRuleError) return sendError(res, 400, SIMULATOR_ONLY_CODES.badControlRequest, error.message);
+      if (error instanceof FaultRuleError)
+        return sendError(res, 400, SIMULATOR_ONLY_CODES.badControlRequest, error.message);
       throw error;
     }
     sendJson(res, 201, { faults: ctx.faults.pending() });
@@ -171,11 +195,17 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     sendJson(res, 200, ctx.stats.snapshot());
   };
 
-  const handleControl = async (taskId: string, action: ControlAction, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const handleControl = async (
+    taskId: string,
+    action: ControlAction,
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<void> => {
     const body = await readControlJson(req, res);
     if (!body.ok) return;
     const fields = typeof body.value === 'object' && body.value !== null ? (body.value as Record<string, unknown>) : {};
-    const text = (name: string): string | undefined => (typeof fields[name] === 'string' ? (fields[name] as string) : undefined);
+    const text = (name: string): string | undefined =>
+      typeof fields[name] === 'string' ? (fields[name] as string) : undefined;
     try {
       switch (action) {
         case 'complete':
@@ -187,7 +217,12 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
         case 'status': {
           const status = fields['status'];
           if (!isOneOf(SIM_TASK_STATUSES, status)) {
-            return sendError(res, 400, SIMULATOR_ONLY_CODES.badControlRequest, `status must be one of ${SIM_TASK_STATUSES.join(', ')}`);
+            return sendError(
+              res,
+              400,
+              SIMULATOR_ONLY_CODES.badControlRequest,
+              `status must be one of ${SIM_TASK_STATUSES.join(', ')}`,
+            );
           }
           return sendJson(res, 200, ctx.control.setStatus(taskId, status));
         }
@@ -210,11 +245,14 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
       return sendError(res, 400, SIMULATOR_ONLY_CODES.badRequest, 'unparseable request target');
     }
     const route = matchRoute(pathname);
-    if (route.kind === 'not_found') return sendError(res, 404, SIMULATOR_ONLY_CODES.notFound, `no route for ${method} ${req.url ?? ''}`);
+    if (route.kind === 'not_found')
+      return sendError(res, 404, SIMULATOR_ONLY_CODES.notFound, `no route for ${method} ${req.url ?? ''}`);
     const allowed = allowedMethods(route);
     if (!allowed.includes(method)) {
       req.resume();
-      return sendError(res, 405, SIMULATOR_ONLY_CODES.methodNotAllowed, `${method} is not allowed here`, { allow: allowed.join(', ') });
+      return sendError(res, 405, SIMULATOR_ONLY_CODES.methodNotAllowed, `${method} is not allowed here`, {
+        allow: allowed.join(', '),
+      });
     }
     switch (route.kind) {
       case 'create':
@@ -238,7 +276,10 @@ export function createRequestListener(ctx: ServerContext): (req: IncomingMessage
     // A response whose socket died must not raise an unhandled 'error'.
     res.on('error', () => undefined);
     dispatch(req, res).catch((error: unknown) => {
-      ctx.logger?.warn({ err: error instanceof Error ? error.message : String(error), url: req.url }, 'simulator request failed');
+      ctx.logger?.warn(
+        { err: error instanceof Error ? error.message : String(error), url: req.url },
+        'simulator request failed',
+      );
       if (!res.headersSent) sendError(res, 500, SIMULATOR_ONLY_CODES.internal, 'internal simulator error');
       else res.destroy();
     });

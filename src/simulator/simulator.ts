@@ -68,7 +68,15 @@ export interface RunningSimulator {
   stop(): Promise<void>;
 }
 
-const DEFAULTS = { host: '127.0.0.1', port: 0, queueMs: 2000, runMs: 8000, flexFactor: 3, callbackTimeoutMs: 5000, maxBodyBytes: 200 * 1024 * 1024 } as const;
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 0,
+  queueMs: 2000,
+  runMs: 8000,
+  flexFactor: 3,
+  callbackTimeoutMs: 5000,
+  maxBodyBytes: 200 * 1024 * 1024,
+} as const;
 
 /** Starts a simulator and resolves once it listens. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -77,8 +85,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const queueMs = checkedNumber('queueMs', options.queueMs ?? DEFAULTS.queueMs, 0, Number.MAX_SAFE_INTEGER, false);
   const runMs = checkedNumber('runMs', options.runMs ?? DEFAULTS.runMs, 0, Number.MAX_SAFE_INTEGER, false);
   const flexFactor = checkedNumber('flexFactor', options.flexFactor ?? DEFAULTS.flexFactor, 0, 1_000_000, false);
-  const callbackTimeoutMs = checkedNumber('callbackTimeoutMs', options.callbackTimeoutMs ?? DEFAULTS.callbackTimeoutMs, 1, 600_000, true);
-  const maxBodyBytes = checkedNumber('maxBodyBytes', options.maxBodyBytes ?? DEFAULTS.maxBodyBytes, 1, Number.MAX_SAFE_INTEGER, true);
+  const callbackTimeoutMs = checkedNumber(
+    'callbackTimeoutMs',
+    options.callbackTimeoutMs ?? DEFAULTS.callbackTimeoutMs,
+    1,
+    600_000,
+    true,
+  );
+  const maxBodyBytes = checkedNumber(
+    'maxBodyBytes',
+    options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    1,
+    Number.MAX_SAFE_INTEGER,
+    true,
+  );
   if (options.apiKey === '') throw new RangeError('simulator apiKey must not be empty (leave it out to disable auth)');
   const now = options.now ?? Date.now;
   const logger = options.logger;
@@ -90,7 +110,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const book = new TaskBook({ now, queueMs, runMs, flexFactor });
   const filesBaseUrl = (): string => options.filesBaseUrl?.replace(/\/+$/, '') ?? `${baseUrl}${FILES_PATH}`;
   const render = (task: SimTask) => renderTask(task, book.state(task), filesBaseUrl());
-  const notifier = new CallbackNotifier({ book, timers, stats, render, timeoutMs: callbackTimeoutMs, ...(logger ? { logger } : {}) });
+  const notifier = new CallbackNotifier({
+    book,
+    timers,
+    stats,
+    render,
+    timeoutMs: callbackTimeoutMs,
+    ...(logger ? { logger } : {}),
+  });
   const control = createControl({ book, notifier, render });
 
   const server = createServer(
@@ -129,8 +156,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 }
 
 function checkedNumber(name: string, value: number, min: number, max: number, integer: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    throw new RangeError(`simulator ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(value)}`);
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new RangeError(
+      `simulator ${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, got ${String(value)}`,
+    );
   }
   return value;
 }

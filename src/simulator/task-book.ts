@@ -54,7 +54,10 @@ export class UnknownTaskError extends Error {
 
 /** The simulated failure of a `[sim:fail]` task or of `control.fail` without a code. */
 export function defaultFailure(task: SimTask): TaskFailure {
-  return { code: serviceProblemCode(task.request.family, 'generation_failed'), error_message: 'Internal generation error (simulated)' };
+  return {
+    code: serviceProblemCode(task.request.family, 'generation_failed'),
+    error_message: 'Internal generation error (simulated)',
+  };
 }
 
 /** The shape of the ids this simulator gives its tasks (any run of it). */
@@ -131,7 +134,13 @@ export class TaskBook {
   }
 
   private timeline(task: SimTask): Timeline {
-    return { course: task.course, marker: task.marker, queueMs: task.queueMs, runMs: task.runMs, expiresAtMs: task.expiresAtMs };
+    return {
+      course: task.course,
+      marker: task.marker,
+      queueMs: task.queueMs,
+      runMs: task.runMs,
+      expiresAtMs: task.expiresAtMs,
+    };
   }
 
   private tierFactor(request: ValidCreateRequest): number {

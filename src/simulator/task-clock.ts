@@ -57,7 +57,8 @@ function plan(timeline: Timeline, phase: 'pending' | 'processing', sinceMs: numb
   const runEndMs = processingAtMs + timeline.runMs;
   const natural = naturalEnd(timeline.marker, runEndMs);
   // Expiry wins only if it comes strictly before the natural end ("passes before completion").
-  if (timeline.expiresAtMs < natural.atMs) return { pendingSinceMs: sinceMs, processingAtMs, endAtMs: timeline.expiresAtMs, endStatus: 'expired' };
+  if (timeline.expiresAtMs < natural.atMs)
+    return { pendingSinceMs: sinceMs, processingAtMs, endAtMs: timeline.expiresAtMs, endStatus: 'expired' };
   return { pendingSinceMs: sinceMs, processingAtMs, endAtMs: natural.atMs, endStatus: natural.status };
 }
 

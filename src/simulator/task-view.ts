@@ -4,7 +4,14 @@
  */
 import { computeUsage, frameCount, frameSize, resolvedRatio, type SimUsage } from './pricing';
 import type { SimTask, TaskFailure, TaskState } from './task-book';
-import { WIRE_LIMITS, type SimGenerationMode, type SimModel, type SimResolution, type SimServiceTier, type SimTaskStatus } from './wire-values';
+import {
+  WIRE_LIMITS,
+  type SimGenerationMode,
+  type SimModel,
+  type SimResolution,
+  type SimServiceTier,
+  type SimTaskStatus,
+} from './wire-values';
 
 /** A generated video inside `output[].content`. */
 export interface WireVideoItem {
@@ -107,6 +114,12 @@ export function renderTask(task: SimTask, state: TaskState, filesBaseUrl: string
     view.usage = computeUsage(r);
   }
   if (state.error) view.error = state.error;
-  const metadata = { generation_mode: r.mode, service_tier: r.serviceTier, seed: r.seed, frames, expires_at: toSeconds(task.expiresAtMs) };
+  const metadata = {
+    generation_mode: r.mode,
+    service_tier: r.serviceTier,
+    seed: r.seed,
+    frames,
+    expires_at: toSeconds(task.expiresAtMs),
+  };
   return { ...view, metadata };
 }

@@ -78,7 +78,12 @@ function isObject(value: unknown): value is JsonObject {
 /** A short rendering of an offending value for error messages (never a whole data URL). */
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const json = typeof value === 'object' && value !== null ? (Array.isArray(value) ? 'an array' : 'an object') : JSON.stringify(value);
+  const json =
+    typeof value === 'object' && value !== null
+      ? Array.isArray(value)
+        ? 'an array'
+        : 'an object'
+      : JSON.stringify(value);
   return json.length > 60 ? `${json.slice(0, 57)}...` : json;
 }
 
@@ -105,7 +110,10 @@ export function validateCreateBody(body: unknown): CreateValidation {
     return { ok: true, request: validateForModel(body, model, family) };
   } catch (error) {
     if (error instanceof Rejected) {
-      return { ok: false, rejection: { httpStatus: 400, code: requestProblemCode(family, error.problem), message: error.message } };
+      return {
+        ok: false,
+        rejection: { httpStatus: 400, code: requestProblemCode(family, error.problem), message: error.message },
+      };
     }
     throw error;
   }
@@ -155,12 +163,16 @@ function readContent(content: unknown, family: ModelFamily): { texts: TextItem[]
     const at = `content[${index}]`;
     if (!isObject(item)) reject('invalid_content_format', `${at} must be an object, got ${show(item)}`);
     const type = item['type'];
-    if (type === undefined || type === null) reject('missing_content_type', `${at}.type is required ("text" or "image_url")`);
+    if (type === undefined || type === null)
+      reject('missing_content_type', `${at}.type is required ("text" or "image_url")`);
     if (type === 'text') {
       texts.push({ index, text: readText(item['text'], at) });
     } else if (type === 'image_url') {
       if (family === 't2v') {
-        reject('invalid_content_format', `${at} is an image_url item; spark_dance_v1_0_lite_t2v accepts text only (use spark_dance_v1_0_lite_i2v)`);
+        reject(
+          'invalid_content_format',
+          `${at} is an image_url item; spark_dance_v1_0_lite_t2v accepts text only (use spark_dance_v1_0_lite_i2v)`,
+        );
       }
       images.push({ index, role: readImage(item, at) });
     } else {
@@ -179,44 +191,59 @@ function readText(text: unknown, at: string): string {
 
 function readImage(item: JsonObject, at: string): SimImageRole | null {
   const imageUrl = item['image_url'];
-  if (!isObject(imageUrl)) reject('invalid_content_format', `${at}.image_url must be an object with a url, got ${show(imageUrl)}`);
+  if (!isObject(imageUrl))
+    reject('invalid_content_format', `${at}.image_url must be an object with a url, got ${show(imageUrl)}`);
   const url = imageUrl['url'];
-  if (typeof url !== 'string' || url === '') reject('invalid_content_format', `${at}.image_url.url must be a non-empty string, got ${show(url)}`);
+  if (typeof url !== 'string' || url === '')
+    reject('invalid_content_format', `${at}.image_url.url must be a non-empty string, got ${show(url)}`);
   const check = checkImageUrl(url);
   if (!check.ok) reject('invalid_content_format', `${at}.image_url.url ${check.problem}`);
   const role = item['role'];
   // The docs allow the role to be "empty" for a single first frame.
   if (role === undefined || role === null || role === '') return null;
-  if (!isOneOf(SIM_IMAGE_ROLES, role)) reject('invalid_content_format', `${at}.role must be one of ${SIM_IMAGE_ROLES.join(', ')}, got ${show(role)}`);
+  if (!isOneOf(SIM_IMAGE_ROLES, role))
+    reject('invalid_content_format', `${at}.role must be one of ${SIM_IMAGE_ROLES.join(', ')}, got ${show(role)}`);
   return role;
 }
 
 function textMode(texts: TextItem[]): SimGenerationMode {
-  if (texts.length !== 1) reject('invalid_content_format', `content must hold exactly one text item, got ${texts.length}`);
+  if (texts.length !== 1)
+    reject('invalid_content_format', `content must hold exactly one text item, got ${texts.length}`);
   return 'text_to_video';
 }
 
 function imageMode(texts: TextItem[], images: ImageItem[]): SimGenerationMode {
   if (texts.length > 1) reject('invalid_content_format', `content may hold at most one text item, got ${texts.length}`);
-  if (images.length === 0) reject('invalid_content_format', 'spark_dance_v1_0_lite_i2v needs at least one image_url item');
+  if (images.length === 0)
+    reject('invalid_content_format', 'spark_dance_v1_0_lite_i2v needs at least one image_url item');
   const { min, max } = WIRE_LIMITS.referenceImages;
   if (images.some((image) => image.role === 'reference_image')) {
     const odd = images.find((image) => image.role !== 'reference_image');
     if (odd) {
-      reject('invalid_content_format', `content[${odd.index}].role must be reference_image like the other images, got ${show(odd.role ?? 'no role')}`);
+      reject(
+        'invalid_content_format',
+        `content[${odd.index}].role must be reference_image like the other images, got ${show(odd.role ?? 'no role')}`,
+      );
     }
-    if (images.length < min || images.length > max) reject('invalid_content_format', `reference images: ${min} to ${max} allowed, got ${images.length}`);
+    if (images.length < min || images.length > max)
+      reject('invalid_content_format', `reference images: ${min} to ${max} allowed, got ${images.length}`);
     return 'reference_images';
   }
   const [first, second] = images;
   if (images.length === 1 && first) {
     if (first.role === null || first.role === 'first_frame') return 'first_frame';
-    reject('invalid_content_format', `content[${first.index}].role: a single image is a first frame (role first_frame or empty), got ${show(first.role)}`);
+    reject(
+      'invalid_content_format',
+      `content[${first.index}].role: a single image is a first frame (role first_frame or empty), got ${show(first.role)}`,
+    );
   }
   if (images.length === 2 && first && second) {
     const roles = [first.role, second.role];
     if (roles.includes('first_frame') && roles.includes('last_frame')) return 'first_last_frame';
-    reject('invalid_content_format', `two images need the roles first_frame and last_frame, got ${show(first.role ?? 'no role')} and ${show(second.role ?? 'no role')}`);
+    reject(
+      'invalid_content_format',
+      `two images need the roles first_frame and last_frame, got ${show(first.role ?? 'no role')} and ${show(second.role ?? 'no role')}`,
+    );
   }
   reject(
     'invalid_content_format',
@@ -226,17 +253,23 @@ function imageMode(texts: TextItem[], images: ImageItem[]): SimGenerationMode {
 
 function readResolution(value: unknown, mode: SimGenerationMode): SimResolution {
   if (value === undefined) return '720p';
-  if (!isOneOf(SIM_RESOLUTIONS, value)) reject('invalid_resolution', `resolution must be one of ${SIM_RESOLUTIONS.join(', ')}, got ${show(value)}`);
-  if (mode === 'reference_images' && value === '1080p') reject('invalid_resolution', 'resolution 1080p is not supported with reference images');
+  if (!isOneOf(SIM_RESOLUTIONS, value))
+    reject('invalid_resolution', `resolution must be one of ${SIM_RESOLUTIONS.join(', ')}, got ${show(value)}`);
+  if (mode === 'reference_images' && value === '1080p')
+    reject('invalid_resolution', 'resolution 1080p is not supported with reference images');
   return value;
 }
 
 function readRatio(value: unknown, mode: SimGenerationMode): SimRatio {
   const fixedOnly = mode === 'text_to_video' || mode === 'reference_images';
   if (value === undefined) return fixedOnly ? '16:9' : 'adaptive';
-  if (!isOneOf(SIM_RATIOS, value)) reject('invalid_ratio', `ratio must be one of ${SIM_RATIOS.join(', ')}, got ${show(value)}`);
+  if (!isOneOf(SIM_RATIOS, value))
+    reject('invalid_ratio', `ratio must be one of ${SIM_RATIOS.join(', ')}, got ${show(value)}`);
   if (value === 'adaptive' && fixedOnly) {
-    reject('invalid_ratio', `ratio adaptive is not supported for ${mode === 'text_to_video' ? 'text-to-video' : 'reference images'}`);
+    reject(
+      'invalid_ratio',
+      `ratio adaptive is not supported for ${mode === 'text_to_video' ? 'text-to-video' : 'reference images'}`,
+    );
   }
   return value;
 }
@@ -248,7 +281,8 @@ function isInteger(value: unknown): value is number {
 function readDuration(value: unknown): number | null {
   if (value === undefined) return null;
   const { min, max } = WIRE_LIMITS.duration;
-  if (!isInteger(value) || value < min || value > max) reject('invalid_duration', `duration must be an integer from ${min} to ${max}, got ${show(value)}`);
+  if (!isInteger(value) || value < min || value > max)
+    reject('invalid_duration', `duration must be an integer from ${min} to ${max}, got ${show(value)}`);
   return value;
 }
 
@@ -256,7 +290,10 @@ function readFrames(value: unknown): number | null {
   if (value === undefined) return null;
   const { min, max, base, step } = WIRE_LIMITS.frames;
   if (!isInteger(value) || value < min || value > max || (value - base) % step !== 0) {
-    reject('invalid_frames', `frames must be an integer ${base}+${step}n in [${min}, ${max}] (29, 33, 37, ...), got ${show(value)}`);
+    reject(
+      'invalid_frames',
+      `frames must be an integer ${base}+${step}n in [${min}, ${max}] (29, 33, 37, ...), got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -264,7 +301,8 @@ function readFrames(value: unknown): number | null {
 function readSeed(value: unknown): number {
   if (value === undefined) return -1;
   const { min, max } = WIRE_LIMITS.seed;
-  if (!isInteger(value) || value < min || value > max) reject('invalid_seed', `seed must be an integer from ${min} to ${max}, got ${show(value)}`);
+  if (!isInteger(value) || value < min || value > max)
+    reject('invalid_seed', `seed must be an integer from ${min} to ${max}, got ${show(value)}`);
   return value;
 }
 
@@ -277,13 +315,15 @@ function readBoolean(value: unknown, name: string): boolean {
 function readCameraFixed(value: unknown, mode: SimGenerationMode): boolean {
   const cameraFixed = readBoolean(value, 'camera_fixed');
   // The docs say reference images do not support the parameter at all, so even false is refused.
-  if (value !== undefined && mode === 'reference_images') reject('task_creation', 'camera_fixed is not supported with reference images; leave it out');
+  if (value !== undefined && mode === 'reference_images')
+    reject('task_creation', 'camera_fixed is not supported with reference images; leave it out');
   return cameraFixed;
 }
 
 function readServiceTier(value: unknown): SimServiceTier {
   if (value === undefined) return 'default';
-  if (!isOneOf(SIM_SERVICE_TIERS, value)) reject('task_creation', `service_tier must be one of ${SIM_SERVICE_TIERS.join(', ')}, got ${show(value)}`);
+  if (!isOneOf(SIM_SERVICE_TIERS, value))
+    reject('task_creation', `service_tier must be one of ${SIM_SERVICE_TIERS.join(', ')}, got ${show(value)}`);
   return value;
 }
 
@@ -291,7 +331,10 @@ function readExecutionExpiresAfter(value: unknown): number {
   const { min, max, default: fallback } = WIRE_LIMITS.executionExpiresAfter;
   if (value === undefined) return fallback;
   if (!isInteger(value) || value < min || value > max) {
-    reject('task_creation', `execution_expires_after must be an integer number of seconds from ${min} to ${max}, got ${show(value)}`);
+    reject(
+      'task_creation',
+      `execution_expires_after must be an integer number of seconds from ${min} to ${max}, got ${show(value)}`,
+    );
   }
   return value;
 }
@@ -305,6 +348,7 @@ function readCallbackUrl(value: unknown): string | null {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) reject('task_creation', `callback_url must be an http(s) URL, got ${show(value)}`);
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+    reject('task_creation', `callback_url must be an http(s) URL, got ${show(value)}`);
   return value;
 }

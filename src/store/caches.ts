@@ -57,13 +57,20 @@ export async function openCaches(options: OpenCachesOptions = {}): Promise<Gatew
     const max = options.maxEntries ?? 10_000;
     return {
       tasks: quiet(new Keyv<string>({ store: new LRUCache<string, string>({ max }), namespace: 'tasks' }), logger),
-      usageReports: quiet(new Keyv<string>({ store: new LRUCache<string, string>({ max }), namespace: 'usage' }), logger),
+      usageReports: quiet(
+        new Keyv<string>({ store: new LRUCache<string, string>({ max }), namespace: 'usage' }),
+        logger,
+      ),
       close: async () => undefined,
     };
   }
-  if (!/^rediss?:\/\//i.test(url)) throw new CacheOpenError(`invalid CACHE_URL: expected redis://host:port (or rediss://)`);
+  if (!/^rediss?:\/\//i.test(url))
+    throw new CacheOpenError(`invalid CACHE_URL: expected redis://host:port (or rediss://)`);
   // One adapter per namespace: keyv writes its namespace onto the adapter it is given.
-  const connect = { url, socket: { connectTimeout: REDIS_CONNECT_TIMEOUT_MS, reconnectStrategy: defaultReconnectStrategy } };
+  const connect = {
+    url,
+    socket: { connectTimeout: REDIS_CONNECT_TIMEOUT_MS, reconnectStrategy: defaultReconnectStrategy },
+  };
   const adapters = [new KeyvRedis<string>(connect), new KeyvRedis<string>(connect)];
   const [tasksAdapter, usageAdapter] = adapters as [KeyvRedis<string>, KeyvRedis<string>];
   const closeAll = async (force = false): Promise<void> => {
@@ -77,15 +84,21 @@ export async function openCaches(options: OpenCachesOptions = {}): Promise<Gatew
     // The client reconnects forever (a cache outage later must not stop the gateway), so the
     // first connection is given a deadline of its own.
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${REDIS_CONNECT_TIMEOUT_MS} ms`)), REDIS_CONNECT_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${REDIS_CONNECT_TIMEOUT_MS} ms`)),
+        REDIS_CONNECT_TIMEOUT_MS,
+      );
     });
     await Promise.race([Promise.all(adapters.map((adapter) => adapter.getClient())), deadline]);
   } catch (error) {
     await closeAll(true);
     const shown = url.replace(/^(\w+:\/\/)[^@/]*@/, '$1***@');
-    throw new CacheOpenError(`cannot reach CACHE_URL ${shown}: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new CacheOpenError(
+      `cannot reach CACHE_URL ${shown}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     clearTimeout(timer);
   }

@@ -33,4 +33,3 @@ export interface IdempotencyRepository {
   /** Removes the records whose time to live is over (a read only hides them; this frees the space). */
   purgeExpired(): Promise<void>;
 }
-

@@ -39,7 +39,9 @@ export async function importKeyvStore(
 ): Promise<void> {
   const mark = await db.selectFrom('store_meta').select('value').where('name', '=', IMPORT_MARK).executeTakeFirst();
   if (mark) return;
-  const tables = await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'keyv_%'`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'keyv_%'`.execute(db);
   const names = new Set(tables.rows.map((row) => row.name));
   if (!names.has('keyv_tasks')) return;
 
@@ -84,9 +86,15 @@ export async function importKeyvStore(
   }
   await db
     .insertInto('store_meta')
-    .values({ name: IMPORT_MARK, value: JSON.stringify({ tasks: imported, idempotencyKeys: keys, at: new Date(nowMs).toISOString() }) })
+    .values({
+      name: IMPORT_MARK,
+      value: JSON.stringify({ tasks: imported, idempotencyKeys: keys, at: new Date(nowMs).toISOString() }),
+    })
     .execute();
-  logger.info({ tasks: imported, idempotencyKeys: keys, ms: now() - started }, 'imported the keyv-era store into SQL tables');
+  logger.info(
+    { tasks: imported, idempotencyKeys: keys, ms: now() - started },
+    'imported the keyv-era store into SQL tables',
+  );
 }
 
 function legacyTask(key: string, value: string): VideoTask | undefined {

@@ -88,7 +88,10 @@ async function openSqlite(path: string, logger: StoreLogger): Promise<SqlDatabas
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: connection }) });
   await migrate(db, memory ? 'memory store' : `SQLite store at ${path}`);
-  logger.info(memory ? { store: 'memory' } : { store: 'sqlite', path }, memory ? 'store opened (memory: tasks are lost when the process ends)' : 'store opened');
+  logger.info(
+    memory ? { store: 'memory' } : { store: 'sqlite', path },
+    memory ? 'store opened (memory: tasks are lost when the process ends)' : 'store opened',
+  );
   return withLifecycle(db, 'sqlite');
 }
 

@@ -104,7 +104,9 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
     // Expired keys already read as absent; the sweep frees their rows.
     let sweeping: Promise<void> = Promise.resolve();
     const sweep = setInterval(() => {
-      sweeping = idempotency.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed'));
+      sweeping = idempotency
+        .purgeExpired()
+        .catch((error: unknown) => logger.warn({ err: error }, 'idempotency key sweep failed'));
     }, options.idempotencySweepMs ?? IDEMPOTENCY_SWEEP_INTERVAL_MS).unref();
 
     let closing: Promise<void> | undefined;
@@ -142,7 +144,11 @@ async function openChangeFeed(
   if (database.engine === 'sqlite' || !database.postgresUrl) {
     return createLocalChangeFeed((error) => logger.error({ err: error }, 'task change listener failed'));
   }
-  const reader = new SqlTaskRepository({ db: database.db, engine: database.engine, announcer: { within: async () => undefined, after: () => undefined } });
+  const reader = new SqlTaskRepository({
+    db: database.db,
+    engine: database.engine,
+    announcer: { within: async () => undefined, after: () => undefined },
+  });
   return openPostgresChangeFeed({ connectionString: database.postgresUrl, readTask: (id) => reader.get(id), logger });
 }
 
@@ -153,7 +159,11 @@ async function storeIdOf(database: SqlDatabase): Promise<string> {
     .values({ name: 'store-id', value: randomUUID() })
     .onConflict((conflict) => conflict.column('name').doNothing())
     .execute();
-  const row = await database.db.selectFrom('store_meta').select('value').where('name', '=', 'store-id').executeTakeFirstOrThrow();
+  const row = await database.db
+    .selectFrom('store_meta')
+    .select('value')
+    .where('name', '=', 'store-id')
+    .executeTakeFirstOrThrow();
   return row.value;
 }
 

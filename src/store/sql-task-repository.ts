@@ -6,7 +6,15 @@ import type { SqlEngine } from './open-database';
 import type { Database, UsageRollupsTable } from './tables';
 import type { TaskChangeAnnouncer } from './task-change-feed';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
-import { fixedFieldsOf, integerOf, parseTaskData, ROLLUP_SUM_COLUMNS, rollupDeltaOf, taskColumnsOf, usageRowOf } from './task-rows';
+import {
+  fixedFieldsOf,
+  integerOf,
+  parseTaskData,
+  ROLLUP_SUM_COLUMNS,
+  rollupDeltaOf,
+  taskColumnsOf,
+  usageRowOf,
+} from './task-rows';
 
 /** Ids per `IN (...)` list: well under SQLite's and PostgreSQL's parameter limits. */
 const READ_BATCH = 500;
@@ -111,7 +119,6 @@ export class SqlTaskRepository implements TaskRepository {
   private async insertNow(task: VideoTask): Promise<void> {
     const columns = taskColumnsOf(task);
     const stored = parseTaskData(columns.data, task.id);
-    const lease = this.deps.lease;
     const leased = this.leaseFor(task);
     await this.deps.db.transaction().execute(async (trx) => {
       const result = await trx
@@ -171,7 +178,10 @@ export class SqlTaskRepository implements TaskRepository {
   }
 
   /** The compare-and-set loop of {@link update}. */
-  private async updateNow(id: string, change: (current: VideoTask) => VideoTask | null): Promise<VideoTask | undefined> {
+  private async updateNow(
+    id: string,
+    change: (current: VideoTask) => VideoTask | null,
+  ): Promise<VideoTask | undefined> {
     for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt += 1) {
       const current = await this.get(id);
       if (!current) return undefined;
@@ -179,7 +189,9 @@ export class SqlTaskRepository implements TaskRepository {
       if (proposed === null) return current;
       if (proposed.id !== id) throw new Error(`update of task ${id} may not change its id`);
       if (fixedFieldsOf(proposed) !== fixedFieldsOf(current)) {
-        throw new Error(`update of task ${id} may not change its client, creation time, model, mode, resolution or service tier`);
+        throw new Error(
+          `update of task ${id} may not change its client, creation time, model, mode, resolution or service tier`,
+        );
       }
       const next = parseTaskData(JSON.stringify({ ...proposed, revision: current.revision + 1 }), id);
       const columns = taskColumnsOf(next);
@@ -249,7 +261,11 @@ export class SqlTaskRepository implements TaskRepository {
       if (task.status !== VideoTaskStatus.SUBMITTING) {
         throw new Error(`task ${id} is ${task.status}: only a SUBMITTING task may be deleted`);
       }
-      const result = await trx.deleteFrom('tasks').where('id', '=', id).where('revision', '=', task.revision).executeTakeFirst();
+      const result = await trx
+        .deleteFrom('tasks')
+        .where('id', '=', id)
+        .where('revision', '=', task.revision)
+        .executeTakeFirst();
       // Changed meanwhile (confirmed by its create): it exists upstream and stays.
       if (Number(result.numDeletedRows) !== 1) throw new Error(`task ${id} changed while being deleted`);
       await trx.deleteFrom('task_slots').where('task_id', '=', id).execute();
@@ -329,12 +345,11 @@ export class SqlTaskRepository implements TaskRepository {
       .insertInto('usage_rollups')
       .values(delta)
       .onConflict((conflict) =>
-        conflict
-          .columns(['client_id', 'hour_ms', 'model', 'mode', 'resolution', 'service_tier'])
-          .doUpdateSet((eb) => {
-            const add = (column: (typeof ROLLUP_SUM_COLUMNS)[number]) => eb(`usage_rollups.${column}`, '+', eb.ref(`excluded.${column}`));
-            return Object.fromEntries(ROLLUP_SUM_COLUMNS.map((column) => [column, add(column)]));
-          }),
+        conflict.columns(['client_id', 'hour_ms', 'model', 'mode', 'resolution', 'service_tier']).doUpdateSet((eb) => {
+          const add = (column: (typeof ROLLUP_SUM_COLUMNS)[number]) =>
+            eb(`usage_rollups.${column}`, '+', eb.ref(`excluded.${column}`));
+          return Object.fromEntries(ROLLUP_SUM_COLUMNS.map((column) => [column, add(column)]));
+        }),
       )
       .execute();
   }
@@ -345,7 +360,9 @@ export class SqlTaskRepository implements TaskRepository {
     await trx
       .insertInto('usage_versions')
       .values({ day_ms: dayMs, version: 1 })
-      .onConflict((conflict) => conflict.column('day_ms').doUpdateSet((eb) => ({ version: eb('usage_versions.version', '+', 1) })))
+      .onConflict((conflict) =>
+        conflict.column('day_ms').doUpdateSet((eb) => ({ version: eb('usage_versions.version', '+', 1) })),
+      )
       .execute();
   }
 }

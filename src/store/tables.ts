@@ -123,4 +123,3 @@ export interface Database {
   usage_versions: UsageVersionsTable;
   store_meta: StoreMetaTable;
 }
-

@@ -107,7 +107,8 @@ export function decimalOfNanos(value: unknown): string {
 
 /** A count or sum column: the pg driver returns BIGINT and NUMERIC as strings. */
 export function integerOf(value: unknown, what: string): number {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
+  const number =
+    typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(number)) throw new StoredDataError(what);
   return number;
 }
@@ -168,7 +169,10 @@ function rollupSumsOf(task: VideoTask): RollupSums {
  * to `after` (undefined: a deleted task), or undefined when the sums do not move (a status
  * change between unfinished states, the usual case).
  */
-export function rollupDeltaOf(before: VideoTask | undefined, after: VideoTask | undefined): Insertable<UsageRollupsTable> | undefined {
+export function rollupDeltaOf(
+  before: VideoTask | undefined,
+  after: VideoTask | undefined,
+): Insertable<UsageRollupsTable> | undefined {
   const task = after ?? before;
   if (!task) return undefined;
   const was = before ? rollupSumsOf(before) : NO_SUMS;

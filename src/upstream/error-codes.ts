@@ -56,7 +56,11 @@ const BY_SUFFIX: Readonly<Record<string, UpstreamCodeInfo>> = {
   '005': { code: UpstreamErrorCode.INVALID_DURATION, description: 'Invalid duration', retryable: false },
   '006': { code: UpstreamErrorCode.INVALID_FRAMES, description: 'Invalid frame rate', retryable: false },
   '007': { code: UpstreamErrorCode.INVALID_SEED, description: 'Invalid seed', retryable: false },
-  '008': { code: UpstreamErrorCode.INVALID_BOOLEAN_PARAMETER, description: 'Invalid boolean parameter', retryable: false },
+  '008': {
+    code: UpstreamErrorCode.INVALID_BOOLEAN_PARAMETER,
+    description: 'Invalid boolean parameter',
+    retryable: false,
+  },
   '009': { code: UpstreamErrorCode.MISSING_CONTENT_TYPE, description: 'Missing content type', retryable: false },
   '010': { code: UpstreamErrorCode.MISSING_TEXT, description: 'Missing text field', retryable: false },
   '095': { code: UpstreamErrorCode.GENERATION_FAILED, description: 'Internal generation error', retryable: true },

@@ -71,7 +71,10 @@ export class HttpUpstreamClient implements UpstreamApi {
     this.statusPolicy = wrap(statusRetry, breaker, attemptTimeout);
   }
 
-  async createTask(generation: ValidatedGeneration, options: { callbackUrl?: string } = {}): Promise<CreatedUpstreamTask> {
+  async createTask(
+    generation: ValidatedGeneration,
+    options: { callbackUrl?: string } = {},
+  ): Promise<CreatedUpstreamTask> {
     const body = toWireCreateRequest(generation, options.callbackUrl);
     // Streamed: the images in it are sent from the validated strings, not from copies.
     const json = await this.call(this.createPolicy, 'POST', this.options.createPath, jsonBody(body));
@@ -111,7 +114,9 @@ export class HttpUpstreamClient implements UpstreamApi {
           authorization: `Bearer ${this.options.apiKey}`,
           accept: 'application/json',
           // A known length: the upstream gets a plain body, not a chunked one.
-          ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.byteLength) }),
+          ...(body === undefined
+            ? {}
+            : { 'content-type': 'application/json', 'content-length': String(body.byteLength) }),
         },
         ...(body === undefined ? {} : { body: body.chunks(), duplex: 'half' as const }),
       });
@@ -155,7 +160,12 @@ export class HttpUpstreamClient implements UpstreamApi {
       });
     }
     this.options.logger?.error({ err: error, method, path }, 'unexpected upstream client failure');
-    return new UpstreamRequestError({ kind: 'unavailable', code: UpstreamErrorCode.UNAVAILABLE, message: 'the upstream call failed', outcomeUnknown: true });
+    return new UpstreamRequestError({
+      kind: 'unavailable',
+      code: UpstreamErrorCode.UNAVAILABLE,
+      message: 'the upstream call failed',
+      outcomeUnknown: true,
+    });
   }
 }
 
@@ -184,7 +194,14 @@ function httpFailure(status: number, retryAfter: string | null, text: string): U
   const message = (upstreamMessage ?? `the upstream answered HTTP ${status}`).slice(0, MAX_MESSAGE_LENGTH);
   const code = codeForHttpFailure(status, upstreamCode);
   if (status === 429) {
-    return new UpstreamRequestError({ kind: 'rate_limited', code, message, upstreamCode, httpStatus: status, retryAfterSeconds: parseRetryAfter(retryAfter) });
+    return new UpstreamRequestError({
+      kind: 'rate_limited',
+      code,
+      message,
+      upstreamCode,
+      httpStatus: status,
+      retryAfterSeconds: parseRetryAfter(retryAfter),
+    });
   }
   const kind = status >= 500 ? 'unavailable' : 'rejected';
   // A 5xx the upstream explains with a documented code, or a 503, is a refusal. Any other 5xx
@@ -222,7 +239,8 @@ const NOT_CONNECTED_CODES: ReadonlySet<string> = new Set([
 function describeNetworkError(error: unknown): string {
   // Duck-typed, not `instanceof Error`: fetch's errors may come from another realm (jest's
   // sandbox, a worker), where instanceof is false and the code would be lost.
-  const field = (value: unknown, name: string): unknown => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined);
+  const field = (value: unknown, name: string): unknown =>
+    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
   const cause = field(error, 'cause') ?? error;
   const code = field(cause, 'code');
   const message = field(cause, 'message');

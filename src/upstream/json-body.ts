@@ -38,7 +38,10 @@ export function jsonBody(value: unknown): JsonBody {
     at = end + 1;
   }
   pieces.push(text.slice(at));
-  const byteLength = pieces.reduce<number>((sum, piece) => sum + (typeof piece === 'string' ? Buffer.byteLength(piece) : long[piece]!.length + 2), 0);
+  const byteLength = pieces.reduce<number>(
+    (sum, piece) => sum + (typeof piece === 'string' ? Buffer.byteLength(piece) : long[piece]!.length + 2),
+    0,
+  );
   return {
     byteLength,
     async *chunks() {
@@ -49,7 +52,8 @@ export function jsonBody(value: unknown): JsonBody {
         }
         const string = long[piece]!;
         yield Buffer.from('"', 'latin1');
-        for (let from = 0; from < string.length; from += SLICE_LENGTH) yield Buffer.from(string.slice(from, from + SLICE_LENGTH), 'latin1');
+        for (let from = 0; from < string.length; from += SLICE_LENGTH)
+          yield Buffer.from(string.slice(from, from + SLICE_LENGTH), 'latin1');
         yield Buffer.from('"', 'latin1');
       }
     },

@@ -18,5 +18,10 @@ export function taskExpiredError(detail: { upstreamCode?: string | null; message
 
 /** The upstream kept answering 404 for a task it had accepted. */
 export function taskLostError(upstreamCode: string | null): TaskError {
-  return { code: UpstreamErrorCode.NOT_FOUND, upstreamCode, message: 'the upstream no longer knows this task', retryable: true };
+  return {
+    code: UpstreamErrorCode.NOT_FOUND,
+    upstreamCode,
+    message: 'the upstream no longer knows this task',
+    retryable: true,
+  };
 }

@@ -71,18 +71,25 @@ export function statusFromWire(status: string): VideoTaskStatus | undefined {
 }
 
 const money = (value: string | number | null | undefined): string =>
-  value === null || value === undefined ? '0' : typeof value === 'number' ? decimalFromNumber(value) : normalizeDecimal(value);
+  value === null || value === undefined
+    ? '0'
+    : typeof value === 'number'
+      ? decimalFromNumber(value)
+      : normalizeDecimal(value);
 
 const orNull = <T>(value: T | null | undefined): T | null => (value === undefined ? null : value);
 
 /** A task error from an upstream `error` object, through the one code table. */
-export function taskErrorFromWire(error: { code?: string | null; error_message?: string | null; message?: string | null } | null | undefined): TaskError {
+export function taskErrorFromWire(
+  error: { code?: string | null; error_message?: string | null; message?: string | null } | null | undefined,
+): TaskError {
   const upstreamCode = error?.code ?? null;
   const known = upstreamCode ? describeUpstreamCode(upstreamCode) : undefined;
   return {
     code: known?.code ?? UpstreamErrorCode.UNKNOWN,
     upstreamCode,
-    message: error?.error_message ?? error?.message ?? known?.description ?? 'the upstream reported a failure without details',
+    message:
+      error?.error_message ?? error?.message ?? known?.description ?? 'the upstream reported a failure without details',
     retryable: known?.retryable ?? true,
   };
 }
@@ -137,8 +144,10 @@ export function snapshotFromWire(body: WireTaskResponse): UpstreamTaskSnapshot {
   let error: TaskError | null = null;
   if (status === VideoTaskStatus.FAILED) error = taskErrorFromWire(body.error);
   if (status === VideoTaskStatus.EXPIRED) {
-    error = taskExpiredError({ upstreamCode: body.error?.code, message: body.error?.error_message ?? 'the upstream expired the task before it finished' });
+    error = taskExpiredError({
+      upstreamCode: body.error?.code,
+      message: body.error?.error_message ?? 'the upstream expired the task before it finished',
+    });
   }
   return { upstreamTaskId: String(body.id ?? body.task_id), status, videos, lastFrameUrl, usage, error };
 }
-

@@ -30,7 +30,15 @@ export interface WireCreateRequest {
 }
 
 const id = z.union([z.string().min(1), z.number().transform(String)]);
-const optionalNumber = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]).nullish();
+const optionalNumber = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .regex(/^-?\d+(\.\d+)?$/)
+      .transform(Number),
+  ])
+  .nullish();
 const optionalText = z.union([z.string(), z.number().transform(String)]).nullish();
 
 const withId = <T extends { id?: string | null; task_id?: string | null }>(body: T, ctx: z.RefinementCtx) => {

@@ -9,8 +9,21 @@ describe('loadConfig', () => {
       storeUrl: 'sqlite://./data/gateway.sqlite',
       production: false,
       maxBodyBytes: 170 * 1024 * 1024,
-      upstream: { apiKey: undefined, baseUrl: undefined, createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 30000 },
-      poll: { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000, callbackSafetyIntervalMs: 60000, notFoundConfirmMs: 60000, concurrency: 8 },
+      upstream: {
+        apiKey: undefined,
+        baseUrl: undefined,
+        createPath: '/v1/video/generations',
+        statusPath: '/v1/video/generations/{id}',
+        timeoutMs: 30000,
+      },
+      poll: {
+        minIntervalMs: 2000,
+        maxIntervalMs: 15000,
+        flexMaxIntervalMs: 120000,
+        callbackSafetyIntervalMs: 60000,
+        notFoundConfirmMs: 60000,
+        concurrency: 8,
+      },
       callbacks: { publicBaseUrl: undefined, secret: undefined },
       websocket: { connectionInitTimeoutMs: 5000, keepAliveMs: 12000, maxMessageBytes: 1048576 },
       maxPromptChars: 5000,
@@ -26,7 +39,13 @@ describe('loadConfig', () => {
   it('reports every problem at once, without echoing secrets', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', POLL_MIN_INTERVAL_MS: '5000', POLL_MAX_INTERVAL_MS: '100', SPARK_DANCE_API_KEY: 'sk-secret', GATEWAY_API_KEYS: 'lonely-secret' });
+      loadConfig({
+        PORT: 'eighty',
+        POLL_MIN_INTERVAL_MS: '5000',
+        POLL_MAX_INTERVAL_MS: '100',
+        SPARK_DANCE_API_KEY: 'sk-secret',
+        GATEWAY_API_KEYS: 'lonely-secret',
+      });
     } catch (e) {
       error = e;
     }
@@ -50,7 +69,9 @@ describe('loadConfig', () => {
   it('refuses to start in production without client keys or without the real upstream', () => {
     const upstream = { SPARK_DANCE_API_KEY: 'sk', SPARK_DANCE_BASE_URL: 'https://api.example.com' };
     expect(() => loadConfig({ NODE_ENV: 'production', ...upstream })).toThrow(/GATEWAY_API_KEYS: required/);
-    expect(() => loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c' })).toThrow(/SPARK_DANCE_API_KEY: required/);
+    expect(() => loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c' })).toThrow(
+      /SPARK_DANCE_API_KEY: required/,
+    );
     expect(loadConfig({ NODE_ENV: 'production', GATEWAY_API_KEYS: 'k:c', ...upstream }).production).toBe(true);
   });
 
@@ -60,18 +81,32 @@ describe('loadConfig', () => {
 
   it('needs an http(s) base URL with an API key', () => {
     expect(() => loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'ftp://x' })).toThrow(ConfigError);
-    expect(loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' }).upstream.baseUrl).toBe('https://api.example.com');
+    expect(
+      loadConfig({ SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' }).upstream.baseUrl,
+    ).toBe('https://api.example.com');
   });
 
   it('takes JWT settings, one key source at a time, and a JWKS only over https in production', () => {
     const secret = 's'.repeat(32);
-    expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWT_AUDIENCE: 'gw' }).jwt).toEqual({ secret, jwksUrl: undefined, issuer: undefined, audience: 'gw' });
+    expect(loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWT_AUDIENCE: 'gw' }).jwt).toEqual({
+      secret,
+      jwksUrl: undefined,
+      issuer: undefined,
+      audience: 'gw',
+    });
     expect(() => loadConfig({ AUTH_JWT_SECRET: 'short' })).toThrow(/AUTH_JWT_SECRET/);
-    expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' })).toThrow(/not both/);
+    expect(() => loadConfig({ AUTH_JWT_SECRET: secret, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' })).toThrow(
+      /not both/,
+    );
     const upstream = { SPARK_DANCE_API_KEY: 'k', SPARK_DANCE_BASE_URL: 'https://api.example.com' };
-    expect(() => loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'http://auth.example.com/jwks.json' })).toThrow(/AUTH_JWKS_URL: must be https/);
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'http://auth.example.com/jwks.json' }),
+    ).toThrow(/AUTH_JWKS_URL: must be https/);
     // A JWT source is identity enough for production: no API keys needed.
-    expect(loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' }).production).toBe(true);
+    expect(
+      loadConfig({ NODE_ENV: 'production', ...upstream, AUTH_JWKS_URL: 'https://auth.example.com/jwks.json' })
+        .production,
+    ).toBe(true);
   });
 });
 

@@ -11,9 +11,32 @@ import { queuedTask } from '../support/fixtures';
 
 const task = queuedTask();
 const NOW = '2026-01-01T00:01:00.000Z';
-const observe = (status: S, extra: Partial<Parameters<typeof applyObservation>[1]> = {}) => ({ status, videos: [], lastFrameUrl: null, usage: null, error: null, ...extra });
-const usage = { costUsd: '0.1', discountUsd: '0', inputTokens: 0, outputTokens: 10, totalTokens: 10, generatedVideos: 1 };
-const video = { url: 'u', sizeBytes: 1, jobId: null, durationSeconds: 5, format: 'mp4', resolution: '720p', ratio: '16:9', fps: 24 };
+const observe = (status: S, extra: Partial<Parameters<typeof applyObservation>[1]> = {}) => ({
+  status,
+  videos: [],
+  lastFrameUrl: null,
+  usage: null,
+  error: null,
+  ...extra,
+});
+const usage = {
+  costUsd: '0.1',
+  discountUsd: '0',
+  inputTokens: 0,
+  outputTokens: 10,
+  totalTokens: 10,
+  generatedVideos: 1,
+};
+const video = {
+  url: 'u',
+  sizeBytes: 1,
+  jobId: null,
+  durationSeconds: 5,
+  format: 'mp4',
+  resolution: '720p',
+  ratio: '16:9',
+  fps: 24,
+};
 
 describe('applyObservation', () => {
   it('returns null when nothing changed', () => {
@@ -24,14 +47,27 @@ describe('applyObservation', () => {
     const running = applyObservation(task, observe(S.RUNNING), NOW)!;
     expect(running).toMatchObject({ status: S.RUNNING, updatedAt: NOW, finishedAt: null });
     const done = applyObservation(running, observe(S.SUCCEEDED, { videos: [video], usage, lastFrameUrl: 'l' }), NOW)!;
-    expect(done).toMatchObject({ status: S.SUCCEEDED, videos: [video], usage, lastFrameUrl: 'l', finishedAt: NOW, error: null });
+    expect(done).toMatchObject({
+      status: S.SUCCEEDED,
+      videos: [video],
+      usage,
+      lastFrameUrl: 'l',
+      finishedAt: NOW,
+      error: null,
+    });
   });
 
   it('ignores stale (backwards) observations and anything after a terminal state', () => {
     const running = { ...task, status: S.RUNNING };
     expect(applyObservation(running, observe(S.QUEUED), NOW)).toBeNull();
     const done = { ...task, status: S.SUCCEEDED };
-    expect(applyObservation(done, observe(S.FAILED, { error: { code: 'X', upstreamCode: null, message: 'm', retryable: true } }), NOW)).toBeNull();
+    expect(
+      applyObservation(
+        done,
+        observe(S.FAILED, { error: { code: 'X', upstreamCode: null, message: 'm', retryable: true } }),
+        NOW,
+      ),
+    ).toBeNull();
     // A replayed callback or late read of the same end must not rewrite what was billed.
     expect(applyObservation(done, observe(S.SUCCEEDED, { usage }), NOW)).toBeNull();
   });

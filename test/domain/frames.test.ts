@@ -24,9 +24,12 @@ describe('isValidFrameCount', () => {
     expect(isValidFrameCount(n)).toBe(expected);
   });
 
-  it.each([29.5, 57.000001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('refuses non-integer %p', (n) => {
-    expect(isValidFrameCount(n)).toBe(false);
-  });
+  it.each([29.5, 57.000001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'refuses non-integer %p',
+    (n) => {
+      expect(isValidFrameCount(n)).toBe(false);
+    },
+  );
 });
 
 describe('nearestFrameCount', () => {
@@ -75,9 +78,12 @@ describe('nearestFrameCount', () => {
     }
   });
 
-  it.each([-1, -0.001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])('throws RangeError for %p', (seconds) => {
-    expect(() => nearestFrameCount(seconds)).toThrow(RangeError);
-  });
+  it.each([-1, -0.001, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    'throws RangeError for %p',
+    (seconds) => {
+      expect(() => nearestFrameCount(seconds)).toThrow(RangeError);
+    },
+  );
 
   it('names the bad value in the RangeError', () => {
     expect(() => nearestFrameCount(-1)).toThrow(/-1/);

@@ -5,13 +5,17 @@ import { t2vGeneration } from '../support/fixtures';
 describe('fingerprintGeneration', () => {
   it('is the same for the same generation, whatever the order its options were written in', () => {
     const base = t2vGeneration();
-    const reordered = t2vGeneration({ options: Object.fromEntries(Object.entries(base.options).reverse()) as typeof base.options });
+    const reordered = t2vGeneration({
+      options: Object.fromEntries(Object.entries(base.options).reverse()) as typeof base.options,
+    });
     expect(fingerprintGeneration(reordered)).toBe(fingerprintGeneration(base));
     expect(fingerprintGeneration(base)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('ignores warnings, which are advice rather than input', () => {
-    expect(fingerprintGeneration(t2vGeneration({ warnings: ['long prompt'] }))).toBe(fingerprintGeneration(t2vGeneration()));
+    expect(fingerprintGeneration(t2vGeneration({ warnings: ['long prompt'] }))).toBe(
+      fingerprintGeneration(t2vGeneration()),
+    );
   });
 
   it.each([

@@ -12,7 +12,9 @@ describe('task status state machine', () => {
 
   it('allows only forward moves and never leaves a terminal state', () => {
     const all = Object.values(S);
-    const allowed = all.flatMap((from) => all.filter((to) => from !== to && canTransition(from, to)).map((to) => `${from}->${to}`));
+    const allowed = all.flatMap((from) =>
+      all.filter((to) => from !== to && canTransition(from, to)).map((to) => `${from}->${to}`),
+    );
     const later = (from: S, to: S[]) => to.map((t) => `${from}->${t}`);
     const ends = [S.SUCCEEDED, S.FAILED, S.EXPIRED];
     expect(allowed.sort()).toEqual(

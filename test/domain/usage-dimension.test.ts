@@ -23,11 +23,8 @@ describe('usage groups', () => {
       group('alice', VideoResolution.P720),
       group('alice', VideoResolution.P480),
     ];
-    expect(groups.sort((a, b) => compareUsageGroups(a, b, groupBy)).map((g) => `${g.clientId} ${g.resolution}`)).toEqual([
-      'alice 480p',
-      'alice 720p',
-      'alice 1080p',
-      'bob 480p',
-    ]);
+    expect(
+      groups.sort((a, b) => compareUsageGroups(a, b, groupBy)).map((g) => `${g.clientId} ${g.resolution}`),
+    ).toEqual(['alice 480p', 'alice 720p', 'alice 1080p', 'bob 480p']);
   });
 });

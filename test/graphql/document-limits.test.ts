@@ -14,7 +14,10 @@ function check(query: string, limits: Partial<DocumentLimits> = {}): string[] {
   const all = { ...DEFAULTS, ...limits };
   let errors: readonly GraphQLError[];
   try {
-    errors = validate(schema, parse(query, documentParseOptions(all)), [...specifiedRules, ...documentValidationRules(all)]);
+    errors = validate(schema, parse(query, documentParseOptions(all)), [
+      ...specifiedRules,
+      ...documentValidationRules(all),
+    ]);
   } catch (error) {
     return [(error as Error).message];
   }
@@ -42,12 +45,23 @@ describe('document limits', () => {
     it('the test helpers: GENERATE and a whole task', () => {
       expect(check(GENERATE)).toEqual([]);
       expect(check(`query($id: ID!) { videoTask(id: $id) { ${TASK_FIELDS} } }`)).toEqual([]);
-      expect(check(`query($first: Int) { videoTasks(first: $first) { edges { cursor node { ${TASK_FIELDS} } } pageInfo { hasNextPage endCursor } } }`)).toEqual([]);
+      expect(
+        check(
+          `query($first: Int) { videoTasks(first: $first) { edges { cursor node { ${TASK_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+        ),
+      ).toEqual([]);
     });
 
     it("graphql's introspection query, plain and with every option (GraphiQL, codegen)", () => {
       expect(check(getIntrospectionQuery())).toEqual([]);
-      const everything = { descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true };
+      const everything = {
+        descriptions: true,
+        specifiedByUrl: true,
+        directiveIsRepeatable: true,
+        schemaDescription: true,
+        inputValueDeprecation: true,
+        oneOf: true,
+      };
       expect(check(getIntrospectionQuery(everything))).toEqual([]);
     });
   });
@@ -89,9 +103,13 @@ describe('document limits', () => {
       const fragmentNamed = `
         { ...__schema }
         fragment __schema on Query { __type(name: "VideoTask") { ${nestedOfTypes(DEFAULTS.maxDepth)} } }`;
-      expect(check(fragmentNamed)).toEqual([`Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`]);
+      expect(check(fragmentNamed)).toEqual([
+        `Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`,
+      ]);
       const aliased = `{ __schema: __type(name: "VideoTask") { ${nestedOfTypes(DEFAULTS.maxDepth)} } }`;
-      expect(check(aliased)).toEqual([`Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`]);
+      expect(check(aliased)).toEqual([
+        `Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 2}.`,
+      ]);
       // And the real __schema field is counted as well.
       expect(check(`{ __schema { queryType { ${nestedOfTypes(DEFAULTS.maxDepth)} } } }`)).toEqual([
         `Query depth limit of ${DEFAULTS.maxDepth} exceeded, found ${DEFAULTS.maxDepth + 3}.`,
@@ -108,12 +126,15 @@ describe('document limits', () => {
         `Aliases limit of ${DEFAULTS.maxAliases} exceeded, found ${DEFAULTS.maxAliases + 1}.`,
       ]);
       const inFragments = `{ videoTask(id: "x") { ...F ... on VideoTask { b: status } } } fragment F on VideoTask { ${aliases(DEFAULTS.maxAliases)} }`;
-      expect(check(inFragments)).toEqual([`Aliases limit of ${DEFAULTS.maxAliases} exceeded, found ${DEFAULTS.maxAliases + 1}.`]);
+      expect(check(inFragments)).toEqual([
+        `Aliases limit of ${DEFAULTS.maxAliases} exceeded, found ${DEFAULTS.maxAliases + 1}.`,
+      ]);
     });
   });
 
   describe('root fields', () => {
-    const roots = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `r${from + i}: videoTask(id: "${from + i}") { id }`).join(' ');
+    const roots = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `r${from + i}: videoTask(id: "${from + i}") { id }`).join(' ');
 
     it('refuses more root fields than the limit', () => {
       expect(check(`{ ${roots(0, 10)} }`)).toEqual([]);
@@ -154,7 +175,9 @@ describe('document limits', () => {
         `{ usageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", groupBy: [${Array.from({ length: n - 18 }, () => 'MODEL').join(' ')}]) { from } }`;
       expect(check(tokens(DEFAULTS.maxTokens))).toEqual([]);
       // (graphql 16 spells it "more that")
-      expect(check(tokens(DEFAULTS.maxTokens + 1))).toEqual([expect.stringMatching(new RegExp(`^Syntax Error: Document contains more tha[nt] ${DEFAULTS.maxTokens} tokens`))]);
+      expect(check(tokens(DEFAULTS.maxTokens + 1))).toEqual([
+        expect.stringMatching(new RegExp(`^Syntax Error: Document contains more tha[nt] ${DEFAULTS.maxTokens} tokens`)),
+      ]);
     });
 
     it('counts a string literal as one token, however long (images travel as strings)', () => {
@@ -164,32 +187,43 @@ describe('document limits', () => {
   });
 
   describe('cost', () => {
-    const page = (first: number) => `{ videoTasks(first: ${first}) { edges { cursor node { ${TASK_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
+    const page = (first: number) =>
+      `{ videoTasks(first: ${first}) { edges { cursor node { ${TASK_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
 
     it('admits a full page of every field, refuses two (literal `first` multiplies)', () => {
       expect(check(page(100))).toEqual([]);
       const twoPages = `{ a: ${page(100).slice(1, -1)} b: ${page(100).slice(1, -1)} }`;
-      expect(check(twoPages)).toEqual([expect.stringMatching(new RegExp(`^Query Cost limit of ${DEFAULTS.maxCost} exceeded, found \\d+`))]);
+      expect(check(twoPages)).toEqual([
+        expect.stringMatching(new RegExp(`^Query Cost limit of ${DEFAULTS.maxCost} exceeded, found \\d+`)),
+      ]);
     });
 
     it('a fragment or alias named __schema does not make a query free (only the __schema field is exempt)', () => {
       const page100 = `videoTasks(first: 100) { edges { node { ${TASK_FIELDS} } } }`;
-      expect(check(`{ ...__schema } fragment __schema on Query { p1: ${page100} p2: ${page100} }`)).toEqual([expect.stringMatching(/^Query Cost limit/)]);
+      expect(check(`{ ...__schema } fragment __schema on Query { p1: ${page100} p2: ${page100} }`)).toEqual([
+        expect.stringMatching(/^Query Cost limit/),
+      ]);
       expect(check(`{ __schema: ${page100} p2: ${page100} }`)).toEqual([expect.stringMatching(/^Query Cost limit/)]);
     });
   });
 
   describe('directives', () => {
-    const directives = (n: number) => `{ ${Array.from({ length: n }, () => '__typename @include(if: true)').join(' ')} }`;
+    const directives = (n: number) =>
+      `{ ${Array.from({ length: n }, () => '__typename @include(if: true)').join(' ')} }`;
 
     it('refuses more directives than the limit', () => {
       expect(check(directives(DEFAULTS.maxDirectives))).toEqual([]);
-      expect(check(directives(DEFAULTS.maxDirectives + 1))).toEqual([`Directives limit of ${DEFAULTS.maxDirectives} exceeded, found ${DEFAULTS.maxDirectives + 1}.`]);
+      expect(check(directives(DEFAULTS.maxDirectives + 1))).toEqual([
+        `Directives limit of ${DEFAULTS.maxDirectives} exceeded, found ${DEFAULTS.maxDirectives + 1}.`,
+      ]);
     });
   });
 
   it('reports every limit broken, as validation errors rather than exceptions', () => {
-    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: videoTask(id: "${i}") { id @skip(if: false) @include(if: true) }`).join(' ');
+    const aliases = Array.from(
+      { length: 16 },
+      (_, i) => `a${i}: videoTask(id: "${i}") { id @skip(if: false) @include(if: true) }`,
+    ).join(' ');
     expect(check(`{ ${aliases} }`, { maxDirectives: 30 })).toEqual([
       'Aliases limit of 15 exceeded, found 16.',
       'Root field limit of 10 exceeded, found 16.',

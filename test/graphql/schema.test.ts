@@ -18,7 +18,8 @@ describe('schema', () => {
     expect(printGatewaySchema()).toMatch(/input GenerateVideoInput @oneOf \{/);
     const result = await graphql({
       schema,
-      source: 'mutation { generateVideo(input: { textToVideo: { prompt: "a" }, firstFrame: { image: "https://x.y/a.png" } }) { __typename } }',
+      source:
+        'mutation { generateVideo(input: { textToVideo: { prompt: "a" }, firstFrame: { image: "https://x.y/a.png" } }) { __typename } }',
     });
     expect(result.errors?.[0]?.message).toMatch(/must specify exactly one key/);
   });
@@ -43,6 +44,9 @@ describe('schema', () => {
     }
     const generateVideo = buildGatewaySchema().getMutationType()!.getFields()['generateVideo']!;
     expect(String(generateVideo.type)).toBe('GenerateVideoResult!');
-    expect(generateVideo.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual(['idempotencyKey: String', 'input: GenerateVideoInput!']);
+    expect(generateVideo.args.map((arg) => `${arg.name}: ${String(arg.type)}`)).toEqual([
+      'idempotencyKey: String',
+      'input: GenerateVideoInput!',
+    ]);
   });
 });

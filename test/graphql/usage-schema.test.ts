@@ -16,7 +16,12 @@ describe('schema: task history and usage contract', () => {
         .map((l) => l.trim())
         .filter((l) => /^\w+: /.test(l));
     };
-    expect(fields('VideoTaskFilter')).toEqual(['status: [VideoTaskStatus!]', 'mode: [GenerationMode!]', 'createdAfter: DateTime', 'createdBefore: DateTime']);
+    expect(fields('VideoTaskFilter')).toEqual([
+      'status: [VideoTaskStatus!]',
+      'mode: [GenerationMode!]',
+      'createdAfter: DateTime',
+      'createdBefore: DateTime',
+    ]);
     expect(fields('PageInfo')).toEqual(['hasNextPage: Boolean!', 'endCursor: String']);
     expect(fields('VideoTaskEdge')).toEqual(['cursor: String!', 'node: VideoTask!']);
     expect(fields('VideoTaskConnection')).toEqual(['edges: [VideoTaskEdge!]!', 'pageInfo: PageInfo!']);

@@ -20,8 +20,15 @@ describe('videoTasks over HTTP', () => {
     h = await startHarness({ env: { MAX_ACTIVE_TASKS_PER_CLIENT: '100' } });
     const tasks = h.gateway.store.tasks;
     for (let i = 0; i < 45; i += 1) {
-      const task = submittedTask({ id: `vt_seed_${String(i).padStart(2, '0')}`, clientId: i % 3 === 0 ? 'bob' : 'alice', createdAtMs: T0 + i * 60_000, mode: i % 2 ? GenerationMode.FIRST_FRAME : GenerationMode.TEXT_TO_VIDEO });
-      await tasks.insert(i % 5 === 0 ? observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 3_600_000)(task)! : task);
+      const task = submittedTask({
+        id: `vt_seed_${String(i).padStart(2, '0')}`,
+        clientId: i % 3 === 0 ? 'bob' : 'alice',
+        createdAtMs: T0 + i * 60_000,
+        mode: i % 2 ? GenerationMode.FIRST_FRAME : GenerationMode.TEXT_TO_VIDEO,
+      });
+      await tasks.insert(
+        i % 5 === 0 ? observe({ status: VideoTaskStatus.SUCCEEDED, costUsd: '0.1' }, T0 + 3_600_000)(task)! : task,
+      );
     }
   });
   afterAll(async () => {
@@ -35,7 +42,10 @@ describe('videoTasks over HTTP', () => {
     for (;;) {
       const response: GraphQLResponse = await h.gql(PAGE, { first, after, filter }, key);
       expect(response.errors).toBeUndefined();
-      const connection: { edges: Array<{ node: { id: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } = response.data!.videoTasks;
+      const connection: {
+        edges: Array<{ node: { id: string } }>;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+      } = response.data!.videoTasks;
       ids.push(...connection.edges.map((e) => e.node.id));
       if (!connection.pageInfo.hasNextPage) return ids;
       after = connection.pageInfo.endCursor;
@@ -45,7 +55,9 @@ describe('videoTasks over HTTP', () => {
   it("pages through the caller's tasks, newest first, including one just submitted through the API", async () => {
     const submitted = await h.gql(GENERATE, { input: { textToVideo: { prompt: 'a red fox in snow' } } });
     const id = submitted.data!.generateVideo.task.id as string;
-    const seeded = Array.from({ length: 45 }, (_, i) => `vt_seed_${String(i).padStart(2, '0')}`).filter((_, i) => i % 3 !== 0).reverse();
+    const seeded = Array.from({ length: 45 }, (_, i) => `vt_seed_${String(i).padStart(2, '0')}`)
+      .filter((_, i) => i % 3 !== 0)
+      .reverse();
     expect(await all(KEYS.alice, 7)).toEqual([id, ...seeded]);
     expect(await all(KEYS.alice, 100)).toEqual([id, ...seeded]);
     // The default page size is 20.

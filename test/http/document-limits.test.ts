@@ -13,7 +13,8 @@ async function wsErrors(client: Client, query: string): Promise<string[]> {
     (events) => ({ events }),
     (errors: unknown) => ({ errors }),
   );
-  if (!('errors' in outcome) || !Array.isArray(outcome.errors)) throw new Error(`expected an error message, got ${JSON.stringify(outcome)}`);
+  if (!('errors' in outcome) || !Array.isArray(outcome.errors))
+    throw new Error(`expected an error message, got ${JSON.stringify(outcome)}`);
   return (outcome.errors as Array<{ message: string }>).map((error) => error.message);
 }
 
@@ -31,8 +32,16 @@ const OVER_DEFAULTS: Array<[string, string, string | RegExp]> = [
     `{ videoTask(id: "x") { ${Array.from({ length: DEFAULTS.maxAliases + 1 }, (_, i) => `a${i}: id`).join(' ')} } }`,
     `Aliases limit of ${DEFAULTS.maxAliases} exceeded, found ${DEFAULTS.maxAliases + 1}.`,
   ],
-  ['root fields, through a fragment', `{ ...R } fragment R on Query { ${roots(DEFAULTS.maxRootFields + 1)} }`, `Root field limit of ${DEFAULTS.maxRootFields} exceeded, found ${DEFAULTS.maxRootFields + 1}.`],
-  ['cost', `{ ${['a', 'b'].map((alias) => `${alias}: videoTasks(first: 100) { edges { node { ${TASK_FIELDS} } } }`).join(' ')} }`, new RegExp(`^Query Cost limit of ${DEFAULTS.maxCost} exceeded, found \\d+`)],
+  [
+    'root fields, through a fragment',
+    `{ ...R } fragment R on Query { ${roots(DEFAULTS.maxRootFields + 1)} }`,
+    `Root field limit of ${DEFAULTS.maxRootFields} exceeded, found ${DEFAULTS.maxRootFields + 1}.`,
+  ],
+  [
+    'cost',
+    `{ ${['a', 'b'].map((alias) => `${alias}: videoTasks(first: 100) { edges { node { ${TASK_FIELDS} } } }`).join(' ')} }`,
+    new RegExp(`^Query Cost limit of ${DEFAULTS.maxCost} exceeded, found \\d+`),
+  ],
   [
     'directives',
     `{ ${Array.from({ length: DEFAULTS.maxDirectives + 1 }, () => '__typename @include(if: true)').join(' ')} }`,
@@ -52,20 +61,34 @@ describe('document limits over HTTP and graphql-ws (defaults, development)', () 
     await h.stop();
   });
 
-  it.each(OVER_DEFAULTS)('refuses %s: HTTP 400 GRAPHQL_VALIDATION_FAILED, graphql-ws an error message', async (_name, query, message) => {
-    const http = await h.gql(query);
-    expect(http.status).toBe(400);
-    expect(http.data).toBeUndefined();
-    expect(http.errors).toEqual([expect.objectContaining({ message: typeof message === 'string' ? message : expect.stringMatching(message), extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }) })]);
-    expect(await wsErrors(client, query)).toEqual([typeof message === 'string' ? message : expect.stringMatching(message)]);
-  });
+  it.each(OVER_DEFAULTS)(
+    'refuses %s: HTTP 400 GRAPHQL_VALIDATION_FAILED, graphql-ws an error message',
+    async (_name, query, message) => {
+      const http = await h.gql(query);
+      expect(http.status).toBe(400);
+      expect(http.data).toBeUndefined();
+      expect(http.errors).toEqual([
+        expect.objectContaining({
+          message: typeof message === 'string' ? message : expect.stringMatching(message),
+          extensions: expect.objectContaining({ code: 'GRAPHQL_VALIDATION_FAILED' }),
+        }),
+      ]);
+      expect(await wsErrors(client, query)).toEqual([
+        typeof message === 'string' ? message : expect.stringMatching(message),
+      ]);
+    },
+  );
 
   it('refuses too many tokens while parsing: HTTP 400 GRAPHQL_PARSE_FAILED, graphql-ws an error message', async () => {
     const query = `{ usageReport(from: "2026-01-01T00:00:00Z", to: "2026-01-02T00:00:00Z", groupBy: [${Array.from({ length: DEFAULTS.maxTokens }, () => 'MODEL').join(' ')}]) { from } }`;
-    const message = expect.stringMatching(new RegExp(`^Syntax Error: Document contains more tha[nt] ${DEFAULTS.maxTokens} tokens`));
+    const message = expect.stringMatching(
+      new RegExp(`^Syntax Error: Document contains more tha[nt] ${DEFAULTS.maxTokens} tokens`),
+    );
     const http = await h.gql(query);
     expect(http.status).toBe(400);
-    expect(http.errors).toEqual([expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }) })]);
+    expect(http.errors).toEqual([
+      expect.objectContaining({ message, extensions: expect.objectContaining({ code: 'GRAPHQL_PARSE_FAILED' }) }),
+    ]);
     expect(await wsErrors(client, query)).toEqual([message]);
   });
 
@@ -90,7 +113,12 @@ describe('document limits over HTTP and graphql-ws (production, limits from the 
   let client: Client;
   beforeAll(async () => {
     h = await startHarness({
-      env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_MAX_DEPTH: '4', GRAPHQL_MAX_ROOT_FIELDS: '3' },
+      env: {
+        NODE_ENV: 'production',
+        GRAPHQL_INTROSPECTION: 'true',
+        GRAPHQL_MAX_DEPTH: '4',
+        GRAPHQL_MAX_ROOT_FIELDS: '3',
+      },
     });
     client = wsClient(h.gateway.url, 'Bearer key-alice');
   });
@@ -101,9 +129,13 @@ describe('document limits over HTTP and graphql-ws (production, limits from the 
 
   it('applies GRAPHQL_MAX_DEPTH and GRAPHQL_MAX_ROOT_FIELDS on both paths', async () => {
     const deep = '{ videoTasks { edges { node { images { url } } } } }';
-    expect((await h.gql(deep)).errors).toEqual([expect.objectContaining({ message: 'Query depth limit of 4 exceeded, found 5.' })]);
+    expect((await h.gql(deep)).errors).toEqual([
+      expect.objectContaining({ message: 'Query depth limit of 4 exceeded, found 5.' }),
+    ]);
     expect(await wsErrors(client, deep)).toEqual(['Query depth limit of 4 exceeded, found 5.']);
-    expect((await h.gql(`{ ${roots(4)} }`)).errors).toEqual([expect.objectContaining({ message: 'Root field limit of 3 exceeded, found 4.' })]);
+    expect((await h.gql(`{ ${roots(4)} }`)).errors).toEqual([
+      expect.objectContaining({ message: 'Root field limit of 3 exceeded, found 4.' }),
+    ]);
     expect(await wsErrors(client, `{ ${roots(4)} }`)).toEqual(['Root field limit of 3 exceeded, found 4.']);
     // Within the limits, both answer.
     expect((await h.gql(`{ ${roots(3)} }`)).data).toEqual({ r0: null, r1: null, r2: null });

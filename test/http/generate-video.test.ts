@@ -18,8 +18,20 @@ describe('generateVideo over HTTP against the simulator', () => {
   const generate = (input: Record<string, unknown>, key: string = KEYS.alice) => h.gql(GENERATE, { input }, key);
 
   it.each([
-    ['TEXT_TO_VIDEO', { textToVideo: { prompt: 'a fox running through snow' } }, 'SPARK_DANCE_V1_0_LITE_T2V', 'RATIO_16_9', []],
-    ['FIRST_FRAME', { firstFrame: { image: pngDataUrl(640, 480), prompt: 'the cat waves' } }, 'SPARK_DANCE_V1_0_LITE_I2V', 'ADAPTIVE', ['FIRST_FRAME']],
+    [
+      'TEXT_TO_VIDEO',
+      { textToVideo: { prompt: 'a fox running through snow' } },
+      'SPARK_DANCE_V1_0_LITE_T2V',
+      'RATIO_16_9',
+      [],
+    ],
+    [
+      'FIRST_FRAME',
+      { firstFrame: { image: pngDataUrl(640, 480), prompt: 'the cat waves' } },
+      'SPARK_DANCE_V1_0_LITE_I2V',
+      'ADAPTIVE',
+      ['FIRST_FRAME'],
+    ],
     [
       'FIRST_LAST_FRAME',
       { firstLastFrame: { firstFrame: pngDataUrl(800, 600), lastFrame: 'https://example.com/last.png' } },
@@ -34,49 +46,89 @@ describe('generateVideo over HTTP against the simulator', () => {
       'RATIO_16_9',
       ['REFERENCE_IMAGE', 'REFERENCE_IMAGE'],
     ],
-  ])('%s: submitted, then followed to SUCCEEDED with video, usage and cost', async (mode, input, model, ratio, roles) => {
-    const creates = h.simulator.stats().creates;
-    const result = await generate(input as Record<string, unknown>);
-    expect(result.errors).toBeUndefined();
-    const outcome = result.data!.generateVideo;
-    expect(outcome.__typename).toBe('GenerateVideoSuccess');
-    expect(outcome.replayed).toBe(false);
-    const task = outcome.task;
-    expect(task).toMatchObject({ mode, model, status: 'QUEUED', revision: 2, videos: [], usage: null, error: null, finishedAt: null });
-    expect(task.id).toMatch(/^vt_/);
-    expect(task.options).toMatchObject({ resolution: 'P720', ratio, durationSeconds: 5, frames: null, seed: -1, serviceTier: 'DEFAULT', executionExpiresAfter: 172800 });
-    expect(task.images.map((i: { role: string }) => i.role)).toEqual(roles);
-    expect(Date.parse(task.expiresAt) - Date.parse(task.createdAt)).toBe(172800 * 1000);
-    expect(h.simulator.stats().creates).toBe(creates + 1);
+  ])(
+    '%s: submitted, then followed to SUCCEEDED with video, usage and cost',
+    async (mode, input, model, ratio, roles) => {
+      const creates = h.simulator.stats().creates;
+      const result = await generate(input as Record<string, unknown>);
+      expect(result.errors).toBeUndefined();
+      const outcome = result.data!.generateVideo;
+      expect(outcome.__typename).toBe('GenerateVideoSuccess');
+      expect(outcome.replayed).toBe(false);
+      const task = outcome.task;
+      expect(task).toMatchObject({
+        mode,
+        model,
+        status: 'QUEUED',
+        revision: 2,
+        videos: [],
+        usage: null,
+        error: null,
+        finishedAt: null,
+      });
+      expect(task.id).toMatch(/^vt_/);
+      expect(task.options).toMatchObject({
+        resolution: 'P720',
+        ratio,
+        durationSeconds: 5,
+        frames: null,
+        seed: -1,
+        serviceTier: 'DEFAULT',
+        executionExpiresAfter: 172800,
+      });
+      expect(task.images.map((i: { role: string }) => i.role)).toEqual(roles);
+      expect(Date.parse(task.expiresAt) - Date.parse(task.createdAt)).toBe(172800 * 1000);
+      expect(h.simulator.stats().creates).toBe(creates + 1);
 
-    const done = await h.waitForStatus(task.id, ['SUCCEEDED']);
-    expect(done.revision).toBeGreaterThan(task.revision);
-    expect(done.videos).toHaveLength(1);
-    expect(done.videos[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
-    expect(done.videos[0].fps).toBe(24);
-    expect(done.usage.costUsd).toMatch(/^\d+(\.\d+)?$/);
-    expect(Number(done.usage.costUsd)).toBeGreaterThan(0);
-    expect(done.usage.totalTokens).toBe(done.usage.inputTokens + done.usage.outputTokens);
-    expect(done.finishedAt).not.toBeNull();
-    expect(done.lastFrameUrl).toBeNull();
-  });
+      const done = await h.waitForStatus(task.id, ['SUCCEEDED']);
+      expect(done.revision).toBeGreaterThan(task.revision);
+      expect(done.videos).toHaveLength(1);
+      expect(done.videos[0].url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
+      expect(done.videos[0].fps).toBe(24);
+      expect(done.usage.costUsd).toMatch(/^\d+(\.\d+)?$/);
+      expect(Number(done.usage.costUsd)).toBeGreaterThan(0);
+      expect(done.usage.totalTokens).toBe(done.usage.inputTokens + done.usage.outputTokens);
+      expect(done.finishedAt).not.toBeNull();
+      expect(done.lastFrameUrl).toBeNull();
+    },
+  );
 
   it('keeps image facts but never the base64 payload', async () => {
     const image = pngDataUrl(640, 480);
     const result = await generate({ firstFrame: { image } });
     const task = result.data!.generateVideo.task;
-    expect(task.images[0]).toMatchObject({ role: 'FIRST_FRAME', url: null, mimeType: 'image/png', width: 640, height: 480 });
+    expect(task.images[0]).toMatchObject({
+      role: 'FIRST_FRAME',
+      url: null,
+      mimeType: 'image/png',
+      width: 640,
+      height: 480,
+    });
     expect(task.images[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(result)).not.toContain(image.slice(30, 80));
     const https = await generate({ firstFrame: { image: 'https://example.com/cat.webp' } });
-    expect(https.data!.generateVideo.task.images[0]).toMatchObject({ url: 'https://example.com/cat.webp', width: null });
+    expect(https.data!.generateVideo.task.images[0]).toMatchObject({
+      url: 'https://example.com/cat.webp',
+      width: null,
+    });
   });
 
   it('returns the last frame when asked, and honours frames over duration', async () => {
-    const result = await generate({ textToVideo: { prompt: 'waves', options: { returnLastFrame: true, frames: 57, duration: 3, resolution: 'P480', seed: 4294967295 } } });
+    const result = await generate({
+      textToVideo: {
+        prompt: 'waves',
+        options: { returnLastFrame: true, frames: 57, duration: 3, resolution: 'P480', seed: 4294967295 },
+      },
+    });
     const outcome = result.data!.generateVideo;
     expect(outcome.__typename).toBe('GenerateVideoSuccess');
-    expect(outcome.task.options).toMatchObject({ frames: 57, durationSeconds: 57 / 24, resolution: 'P480', seed: 4294967295, returnLastFrame: true });
+    expect(outcome.task.options).toMatchObject({
+      frames: 57,
+      durationSeconds: 57 / 24,
+      resolution: 'P480',
+      seed: 4294967295,
+      returnLastFrame: true,
+    });
     expect(outcome.warnings.join(' ')).toMatch(/duration/i);
     const done = await h.waitForStatus(outcome.task.id, ['SUCCEEDED']);
     expect(done.lastFrameUrl).toMatch(/\.png$/);
@@ -87,7 +139,15 @@ describe('generateVideo over HTTP against the simulator', () => {
     const result = await generate({
       referenceImages: {
         images: [pngDataUrl(200, 200), 'ftp://example.com/a.png', 'data:image/PNG;base64,AAAA', pngDataUrl(3000, 1000)],
-        options: { resolution: 'P1080', ratio: 'ADAPTIVE', duration: 13, frames: 30, seed: -2, executionExpiresAfter: 10, cameraFixed: true },
+        options: {
+          resolution: 'P1080',
+          ratio: 'ADAPTIVE',
+          duration: 13,
+          frames: 30,
+          seed: -2,
+          executionExpiresAfter: 10,
+          cameraFixed: true,
+        },
       },
     });
     const outcome = result.data!.generateVideo;
@@ -113,9 +173,15 @@ describe('generateVideo over HTTP against the simulator', () => {
 
   it('refuses a blank text prompt and too many reference images', async () => {
     const blank = await generate({ textToVideo: { prompt: '   ' } });
-    expect(blank.data!.generateVideo.issues).toEqual([expect.objectContaining({ path: ['prompt'], code: 'MISSING_PROMPT' })]);
-    const five = await generate({ referenceImages: { images: Array.from({ length: 5 }, () => 'https://example.com/a.png') } });
-    expect(five.data!.generateVideo.issues).toEqual([expect.objectContaining({ path: ['images'], code: 'INVALID_IMAGE_COUNT' })]);
+    expect(blank.data!.generateVideo.issues).toEqual([
+      expect.objectContaining({ path: ['prompt'], code: 'MISSING_PROMPT' }),
+    ]);
+    const five = await generate({
+      referenceImages: { images: Array.from({ length: 5 }, () => 'https://example.com/a.png') },
+    });
+    expect(five.data!.generateVideo.issues).toEqual([
+      expect.objectContaining({ path: ['images'], code: 'INVALID_IMAGE_COUNT' }),
+    ]);
   });
 
   it('accepts a long prompt with a warning', async () => {
@@ -131,7 +197,9 @@ describe('generateVideo over HTTP against the simulator', () => {
     expect(two.errors?.[0]?.message).toMatch(/exactly one key/i);
     const none = await generate({});
     expect(none.status).toBe(400);
-    const inline = await h.gql(`mutation { generateVideo(input: { textToVideo: { prompt: "a" }, firstFrame: { image: "https://x.y/a.png" } }) { __typename } }`);
+    const inline = await h.gql(
+      `mutation { generateVideo(input: { textToVideo: { prompt: "a" }, firstFrame: { image: "https://x.y/a.png" } }) { __typename } }`,
+    );
     expect(inline.status).toBe(400);
     expect(inline.errors?.[0]?.message).toMatch(/exactly one/i);
     expect(h.simulator.stats().creates).toBe(creates);
@@ -142,14 +210,21 @@ describe('generateVideo over HTTP against the simulator', () => {
     // transient failures) and fail the tests after these; a success after each keeps it closed.
     afterEach(async () => {
       h.simulator.faults.clear();
-      expect((await generate({ textToVideo: { prompt: 'breaker reset' } }, KEYS.bob)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+      expect(
+        (await generate({ textToVideo: { prompt: 'breaker reset' } }, KEYS.bob)).data!.generateVideo.__typename,
+      ).toBe('GenerateVideoSuccess');
     });
 
     it('4xx with a documented code -> UpstreamError, not retryable, with the upstream code', async () => {
       h.simulator.faults.add({ route: 'create', status: 400, errorCode: '003004003' });
       const creates = h.simulator.stats().creates;
       const outcome = (await generate({ textToVideo: { prompt: 'a' } })).data!.generateVideo;
-      expect(outcome).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_INVALID_RESOLUTION', upstreamCode: '003004003', retryable: false });
+      expect(outcome).toMatchObject({
+        __typename: 'UpstreamError',
+        code: 'UPSTREAM_INVALID_RESOLUTION',
+        upstreamCode: '003004003',
+        retryable: false,
+      });
       expect(h.simulator.stats().creates).toBe(creates + 1);
     });
 
@@ -203,13 +278,18 @@ describe('generateVideo over HTTP against the simulator', () => {
     it('a failed generation ends FAILED with the mapped error', async () => {
       const outcome = (await generate({ textToVideo: { prompt: 'break please [sim:fail]' } })).data!.generateVideo;
       const done = await h.waitForStatus(outcome.task.id, ['FAILED']);
-      expect(done.error).toMatchObject({ code: 'UPSTREAM_GENERATION_FAILED', upstreamCode: '003004095', retryable: true });
+      expect(done.error).toMatchObject({
+        code: 'UPSTREAM_GENERATION_FAILED',
+        upstreamCode: '003004095',
+        retryable: true,
+      });
       expect(done.usage).toBeNull();
       expect(done.finishedAt).not.toBeNull();
     });
 
     it('an upstream-expired task ends EXPIRED', async () => {
-      const outcome = (await generate({ firstFrame: { image: 'https://example.com/a.png', prompt: '[sim:expire]' } })).data!.generateVideo;
+      const outcome = (await generate({ firstFrame: { image: 'https://example.com/a.png', prompt: '[sim:expire]' } }))
+        .data!.generateVideo;
       const done = await h.waitForStatus(outcome.task.id, ['EXPIRED']);
       expect(done.error).toMatchObject({ code: 'TASK_EXPIRED' });
     });
@@ -237,7 +317,9 @@ describe('generateVideo over HTTP against the simulator', () => {
   });
 
   it('nearestFrameCount follows the docs example and refuses negative seconds', async () => {
-    const result = await h.gql('{ a: nearestFrameCount(seconds: 2.4) { frames durationSeconds } b: nearestFrameCount(seconds: 100) { frames } }');
+    const result = await h.gql(
+      '{ a: nearestFrameCount(seconds: 2.4) { frames durationSeconds } b: nearestFrameCount(seconds: 100) { frames } }',
+    );
     expect(result.data).toEqual({ a: { frames: 57, durationSeconds: 2.375 }, b: { frames: 289 } });
     const bad = await h.gql('{ nearestFrameCount(seconds: -1) { frames } }');
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');

@@ -3,7 +3,12 @@ import fc from 'fast-check';
 import { GENERATE, KEYS, startHarness, type Harness } from '../support/gateway-harness';
 import { head } from '../support/hostile/failure-text';
 import { checkGenerateAnswer, type PostAnswer } from '../support/hostile/generate-video-answer-check';
-import { arbitraryEntry, invalidEntry, validEntry, type GenerateVideoEntry } from '../support/hostile/generate-video-variables';
+import {
+  arbitraryEntry,
+  invalidEntry,
+  validEntry,
+  type GenerateVideoEntry,
+} from '../support/hostile/generate-video-variables';
 import { wsClientFrame } from '../support/hostile/graphql-ws-cases';
 import { assertFreshWsClientWorks } from '../support/hostile/graphql-ws-fresh-client';
 import { runWsSession } from '../support/hostile/graphql-ws-session';
@@ -76,8 +81,16 @@ describe('hostile input (property-based, one running gateway)', () => {
   const runTag = randomUUID().slice(0, 8);
 
   const post = async (body: string, key: string = KEYS.alice): Promise<PostAnswer> => {
-    const response = await fetch(h.gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body });
-    return { status: response.status, contentType: response.headers.get('content-type') ?? '', text: await response.text() };
+    const response = await fetch(h.gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body,
+    });
+    return {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? '',
+      text: await response.text(),
+    };
   };
 
   /** alice's tasks, every page. */
@@ -85,9 +98,15 @@ describe('hostile input (property-based, one running gateway)', () => {
     let total = 0;
     let after: string | null = null;
     for (let page = 0; page < 1000; page++) {
-      const result = await h.gql(`query($after: String) { videoTasks(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`, { after });
+      const result = await h.gql(
+        `query($after: String) { videoTasks(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+        { after },
+      );
       if (result.errors || !result.data) throw new Error(`videoTasks failed: ${JSON.stringify(result).slice(0, 500)}`);
-      const connection = result.data.videoTasks as { edges: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
+      const connection = result.data.videoTasks as {
+        edges: unknown[];
+        pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      };
       total += connection.edges.length;
       if (!connection.pageInfo.hasNextPage) return total;
       after = connection.pageInfo.endCursor;
@@ -110,7 +129,11 @@ describe('hostile input (property-based, one running gateway)', () => {
     );
 
   /** Asserts `property` on `numRuns` batches drawn from `batches` (FC_SEED / FC_PATH replay a run). */
-  const assertForEveryBatch = <T>(batches: fc.Arbitrary<T>, numRuns: number, property: (batch: T, run: BatchRun) => Promise<void>): Promise<void> =>
+  const assertForEveryBatch = <T>(
+    batches: fc.Arbitrary<T>,
+    numRuns: number,
+    property: (batch: T, run: BatchRun) => Promise<void>,
+  ): Promise<void> =>
     fc.assert(
       fc.asyncProperty(batches, async (batch) => {
         const createsBefore = h.simulator.stats().creates;
@@ -120,7 +143,10 @@ describe('hostile input (property-based, one running gateway)', () => {
           upstreamCreates,
           assertOneCreatePerSuccess: (successes, over) => {
             const creates = upstreamCreates();
-            if (creates !== successes) throw new Error(`${creates} upstream creates for ${successes} successful submissions${over ? ` ${over}` : ''}`);
+            if (creates !== successes)
+              throw new Error(
+                `${creates} upstream creates for ${successes} successful submissions${over ? ` ${over}` : ''}`,
+              );
           },
           assertNoNewConsoleErrors: () => watch.assertNoConsoleErrorsSince(consoleBefore),
         });
@@ -153,7 +179,12 @@ describe('hostile input (property-based, one running gateway)', () => {
     await post('{"query": "{ __typename }"');
     await rawHttpExchange(h.gateway.port, Buffer.from('GET /nope HTTP/1.1\r\nHost: x\r\n\r\n'));
     const client = wsClient(h.gateway.url, `Bearer ${KEYS.alice}`);
-    await new Promise((resolveQuery, rejectQuery) => client.subscribe({ query: '{ __typename }' }, { next: resolveQuery, error: rejectQuery, complete: () => undefined }));
+    await new Promise((resolveQuery, rejectQuery) =>
+      client.subscribe(
+        { query: '{ __typename }' },
+        { next: resolveQuery, error: rejectQuery, complete: () => undefined },
+      ),
+    );
     await client.dispose();
     await countTasks();
     baselineHeap = await heapAfterGc();
@@ -169,7 +200,11 @@ describe('hostile input (property-based, one running gateway)', () => {
     async () => {
       const stats = { batches: 0, requests: 0, outcomes: new Map<string, number>() };
       const batch = fc.record({
-        hostile: fc.array(fc.oneof({ arbitrary: arbitraryEntry, weight: 1 }, { arbitrary: invalidEntry, weight: 2 }), { minLength: 1, maxLength: 39, size: 'max' }),
+        hostile: fc.array(fc.oneof({ arbitrary: arbitraryEntry, weight: 1 }, { arbitrary: invalidEntry, weight: 2 }), {
+          minLength: 1,
+          maxLength: 39,
+          size: 'max',
+        }),
         valid: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: validEntry, weight: 2 }),
         at: fc.nat(),
       });
@@ -184,7 +219,12 @@ describe('hostile input (property-based, one running gateway)', () => {
         const answers = await Promise.all(
           entries.map(async (entry, index) => {
             const variables =
-              entry.kind === 'valid' ? { input: entry.input, key: entry.keySuffix === null ? null : `valid-${runTag}-${validSent}-${index}-${entry.keySuffix}` } : entry.variables;
+              entry.kind === 'valid'
+                ? {
+                    input: entry.input,
+                    key: entry.keySuffix === null ? null : `valid-${runTag}-${validSent}-${index}-${entry.keySuffix}`,
+                  }
+                : entry.variables;
             const request = JSON.stringify({ query: GENERATE, variables });
             return { entry, request, answer: await post(request) };
           }),
@@ -197,10 +237,14 @@ describe('hostile input (property-based, one running gateway)', () => {
           stats.outcomes.set(`${entry.kind}:${outcome}`, (stats.outcomes.get(`${entry.kind}:${outcome}`) ?? 0) + 1);
           if (outcome === 'GenerateVideoSuccess' && replayed === false) successes++;
           if (entry.kind === 'invalid' && outcome !== 'InvalidInputError' && outcome !== 'HTTP 400') {
-            problems.push(`an input that breaks a documented rule was answered ${outcome}: ${head(request, 800)} -> ${head(answer.text, 400)}`);
+            problems.push(
+              `an input that breaks a documented rule was answered ${outcome}: ${head(request, 800)} -> ${head(answer.text, 400)}`,
+            );
           }
           if (entry.kind === 'valid' && (outcome !== 'GenerateVideoSuccess' || replayed !== false)) {
-            problems.push(`a valid input was answered ${outcome}${replayed ? ' (replayed)' : ''}: ${head(request, 800)} -> ${head(answer.text, 800)}`);
+            problems.push(
+              `a valid input was answered ${outcome}${replayed ? ' (replayed)' : ''}: ${head(request, 800)} -> ${head(answer.text, 800)}`,
+            );
           }
         }
         if (problems.length > 0) throw new Error(problems.join('\n'));
@@ -208,8 +252,13 @@ describe('hostile input (property-based, one running gateway)', () => {
         const creates = run.upstreamCreates();
         const tasks = (await countTasks()) - tasksBefore;
         if (creates !== successes || tasks !== successes) {
-          const outcomes = answers.map(({ entry, answer }) => `${entry.kind}:${answer.status}:${/"__typename":"(\w+)"/.exec(answer.text)?.[1] ?? '-'}`);
-          throw new Error(`${successes} successful submissions, but ${creates} upstream creates and ${tasks} new tasks; outcomes: ${outcomes.join(', ')}`);
+          const outcomes = answers.map(
+            ({ entry, answer }) =>
+              `${entry.kind}:${answer.status}:${/"__typename":"(\w+)"/.exec(answer.text)?.[1] ?? '-'}`,
+          );
+          throw new Error(
+            `${successes} successful submissions, but ${creates} upstream creates and ${tasks} new tasks; outcomes: ${outcomes.join(', ')}`,
+          );
         }
         run.assertNoNewConsoleErrors();
         watch.assertNoUnhandledRejections();
@@ -219,7 +268,9 @@ describe('hostile input (property-based, one running gateway)', () => {
       // Not the property: a guard that the generators still reach every outcome (skipped when replaying one run).
       if (REPLAYING) return;
       const seen = [...stats.outcomes.keys()];
-      expect(seen).toEqual(expect.arrayContaining(['invalid:InvalidInputError', 'invalid:HTTP 400', 'arbitrary:HTTP 400']));
+      expect(seen).toEqual(
+        expect.arrayContaining(['invalid:InvalidInputError', 'invalid:HTTP 400', 'arbitrary:HTTP 400']),
+      );
       if (validSent > 0) expect(seen).toContain('valid:GenerateVideoSuccess');
       expect(stats.requests).toBeGreaterThanOrEqual(1500);
     },
@@ -230,25 +281,36 @@ describe('hostile input (property-based, one running gateway)', () => {
     'raw HTTP: every answer is < 500 and well-formed JSON where it says JSON; /healthz keeps answering',
     async () => {
       let sent = 0;
-      await assertForEveryBatch(fc.array(rawHttpCase, { minLength: 1, maxLength: 21, size: 'max' }), 120, async (cases, run) => {
-        const exchanges = await Promise.all(
-          cases.map(async (rawCase) => {
-            const bytes = caseBytes(rawCase);
-            return { rawCase, bytes, exchange: await rawHttpExchange(h.gateway.port, bytes, { methods: caseMethods(rawCase) }) };
-          }),
-        );
-        for (const { rawCase, bytes, exchange } of exchanges) checkRawExchange(rawCase, bytes, exchange);
-        await healthy();
-        // `{"__proto__": ...}` in a body must stay data, never become every object's prototype.
-        const probe: Record<string, unknown> = {};
-        if (probe.polluted !== undefined || Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')) throw new Error('Object.prototype was polluted');
-        // Raw requests never carry a valid generation: none may reach the upstream.
-        const successes = exchanges.filter(({ exchange }) => exchange.responses.some((r) => r.body.toString('utf8').includes('"GenerateVideoSuccess"'))).length;
-        run.assertOneCreatePerSuccess(successes);
-        run.assertNoNewConsoleErrors();
-        watch.assertNoUnhandledRejections();
-        sent += cases.length;
-      });
+      await assertForEveryBatch(
+        fc.array(rawHttpCase, { minLength: 1, maxLength: 21, size: 'max' }),
+        120,
+        async (cases, run) => {
+          const exchanges = await Promise.all(
+            cases.map(async (rawCase) => {
+              const bytes = caseBytes(rawCase);
+              return {
+                rawCase,
+                bytes,
+                exchange: await rawHttpExchange(h.gateway.port, bytes, { methods: caseMethods(rawCase) }),
+              };
+            }),
+          );
+          for (const { rawCase, bytes, exchange } of exchanges) checkRawExchange(rawCase, bytes, exchange);
+          await healthy();
+          // `{"__proto__": ...}` in a body must stay data, never become every object's prototype.
+          const probe: Record<string, unknown> = {};
+          if (probe.polluted !== undefined || Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'))
+            throw new Error('Object.prototype was polluted');
+          // Raw requests never carry a valid generation: none may reach the upstream.
+          const successes = exchanges.filter(({ exchange }) =>
+            exchange.responses.some((r) => r.body.toString('utf8').includes('"GenerateVideoSuccess"')),
+          ).length;
+          run.assertOneCreatePerSuccess(successes);
+          run.assertNoNewConsoleErrors();
+          watch.assertNoUnhandledRejections();
+          sent += cases.length;
+        },
+      );
       if (!REPLAYING) expect(sent).toBeGreaterThanOrEqual(800);
     },
     PROPERTY_TIMEOUT_MS,
@@ -258,17 +320,21 @@ describe('hostile input (property-based, one running gateway)', () => {
     'raw graphql-ws messages: protocol answers or a 4xxx close, never an internal error; fresh clients still work',
     async () => {
       let sent = 0;
-      await assertForEveryBatch(fc.array(wsClientFrame, { minLength: 1, maxLength: 14, size: 'max' }), 150, async (messages, run) => {
-        const session = await runWsSession(wsUrl, `Bearer ${KEYS.alice}`, messages);
-        const successes = checkWsSession(messages, session);
-        run.assertNoNewConsoleErrors();
-        run.assertOneCreatePerSuccess(successes, 'over WebSocket');
-        await assertFreshWsClientWorks(h.gateway.url, `Bearer ${KEYS.alice}`);
-        // Every socket of the session is closed: no subscription execution may stay behind.
-        await subscriptionsEnded('shared subscriptions of closed sockets to end');
-        watch.assertNoUnhandledRejections();
-        sent += messages.length;
-      });
+      await assertForEveryBatch(
+        fc.array(wsClientFrame, { minLength: 1, maxLength: 14, size: 'max' }),
+        150,
+        async (messages, run) => {
+          const session = await runWsSession(wsUrl, `Bearer ${KEYS.alice}`, messages);
+          const successes = checkWsSession(messages, session);
+          run.assertNoNewConsoleErrors();
+          run.assertOneCreatePerSuccess(successes, 'over WebSocket');
+          await assertFreshWsClientWorks(h.gateway.url, `Bearer ${KEYS.alice}`);
+          // Every socket of the session is closed: no subscription execution may stay behind.
+          await subscriptionsEnded('shared subscriptions of closed sockets to end');
+          watch.assertNoUnhandledRejections();
+          sent += messages.length;
+        },
+      );
       if (!REPLAYING) expect(sent).toBeGreaterThanOrEqual(800);
     },
     PROPERTY_TIMEOUT_MS,
@@ -305,8 +371,10 @@ describe('hostile input (property-based, one running gateway)', () => {
       const answers = await Promise.all(bodies.map((body) => post(body)));
       answers.forEach((answer, k) => {
         sentBytes += bodies[k]!.length;
-        const refused = answer.status === 400 || (answer.status === 200 && answer.text.includes('"__typename":"InvalidInputError"'));
-        if (!refused) throw new Error(`expected a refusal, got ${answer.status} ${head(answer.text)} for ${head(bodies[k]!, 200)}`);
+        const refused =
+          answer.status === 400 || (answer.status === 200 && answer.text.includes('"__typename":"InvalidInputError"'));
+        if (!refused)
+          throw new Error(`expected a refusal, got ${answer.status} ${head(answer.text)} for ${head(bodies[k]!, 200)}`);
       });
     }
     const burst = (await heapAfterGc()) - before;

@@ -16,11 +16,16 @@ function paddedBody(bytes: number): string {
 }
 
 /** A reference-image generation whose body is over {@link LARGE} bytes (one valid 640x480 PNG of 8 KB). */
-const LARGE_GENERATION = JSON.stringify({ query: GENERATE, variables: { input: { referenceImages: { images: [toDataUrl(padTo(pngBuffer(640, 480), 8000), 'png')] } } } });
+const LARGE_GENERATION = JSON.stringify({
+  query: GENERATE,
+  variables: { input: { referenceImages: { images: [toDataUrl(padTo(pngBuffer(640, 480), 8000), 'png')] } } },
+});
 
 const port = (h: Harness) => h.gateway.port;
-const post = (h: Harness, body: string, headers: Record<string, string> = JSON_HEADERS) => fetch(h.gateway.url, { method: 'POST', headers, body });
-const generateLarge = async (h: Harness) => (await post(h, LARGE_GENERATION)).json() as Promise<{ data?: { generateVideo: { __typename: string } } }>;
+const post = (h: Harness, body: string, headers: Record<string, string> = JSON_HEADERS) =>
+  fetch(h.gateway.url, { method: 'POST', headers, body });
+const generateLarge = async (h: Harness) =>
+  (await post(h, LARGE_GENERATION)).json() as Promise<{ data?: { generateVideo: { __typename: string } } }>;
 
 describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
   let h: Harness;
@@ -31,7 +36,11 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
 
   it('echoes a usable x-request-id, and replaces an unusable one with a new id', async () => {
     const ask = (requestId: string) =>
-      fetch(h.gateway.url, { method: 'POST', headers: { ...JSON_HEADERS, 'x-request-id': requestId }, body: JSON.stringify({ query: '{ __typename }' }) });
+      fetch(h.gateway.url, {
+        method: 'POST',
+        headers: { ...JSON_HEADERS, 'x-request-id': requestId },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
     expect((await ask('abc-123')).headers.get('x-request-id')).toBe('abc-123');
     expect((await ask('x'.repeat(101))).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     expect((await ask('has space')).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
@@ -44,7 +53,9 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
     const response = await c.response;
     expect(response.status).toBe(413);
     expect(response.headers.connection).toBe('close');
-    expect(JSON.parse(response.body)).toEqual({ errors: [{ message: 'request body exceeds 65536 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(JSON.parse(response.body)).toEqual({
+      errors: [{ message: 'request body exceeds 65536 bytes', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
     await c.closed;
   });
 
@@ -70,12 +81,15 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
 
   describe('CSRF prevention (Apollo, on by default)', () => {
     const mutation = 'mutation { generateVideo(input: { textToVideo: { prompt: "csrf" } }) { __typename } }';
-    const bobsTasks = async () => (await h.gql('{ videoTasks { edges { node { id } } } }', undefined, KEYS.bob)).data?.videoTasks.edges;
+    const bobsTasks = async () =>
+      (await h.gql('{ videoTasks { edges { node { id } } } }', undefined, KEYS.bob)).data?.videoTasks.edges;
 
     it('refuses a GET without a preflight-forcing header (even a mutation: it never runs)', async () => {
       const creates = h.simulator.stats().creates;
       for (const query of ['{ __typename }', mutation]) {
-        const response = await fetch(`${h.gateway.url}?query=${encodeURIComponent(query)}`, { headers: { authorization: `Bearer ${KEYS.bob}` } });
+        const response = await fetch(`${h.gateway.url}?query=${encodeURIComponent(query)}`, {
+          headers: { authorization: `Bearer ${KEYS.bob}` },
+        });
         expect(response.status).toBe(400);
         expect(await response.text()).toMatch(/Cross-Site Request Forgery/);
       }
@@ -83,7 +97,9 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
       expect(await bobsTasks()).toEqual([]);
 
       // The same GET with a header no simple cross-site request can carry is served.
-      const allowed = await fetch(`${h.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: { authorization: `Bearer ${KEYS.bob}`, 'apollo-require-preflight': 'true' } });
+      const allowed = await fetch(`${h.gateway.url}?query=${encodeURIComponent('{ __typename }')}`, {
+        headers: { authorization: `Bearer ${KEYS.bob}`, 'apollo-require-preflight': 'true' },
+      });
       expect(allowed.status).toBe(200);
     });
 
@@ -108,7 +124,9 @@ describe('request bodies (MAX_BODY_BYTES) and CSRF', () => {
 describe('large requests in flight (MAX_LARGE_REQUESTS_IN_FLIGHT=1)', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { LARGE_REQUEST_BYTES: String(LARGE), MAX_LARGE_REQUESTS_IN_FLIGHT: '1', SPARK_DANCE_TIMEOUT_MS: '20000' } });
+    h = await startHarness({
+      env: { LARGE_REQUEST_BYTES: String(LARGE), MAX_LARGE_REQUESTS_IN_FLIGHT: '1', SPARK_DANCE_TIMEOUT_MS: '20000' },
+    });
   });
   afterAll(() => h.stop());
   beforeEach(() => h.simulator.faults.clear());
@@ -160,7 +178,11 @@ describe('large requests in flight (MAX_LARGE_REQUESTS_IN_FLIGHT=1)', () => {
     const creates = h.simulator.stats().creates;
     const events: string[] = [];
     const first = generateLarge(h).then((result) => (events.push('first'), result));
-    await waitFor(() => h.simulator.stats().creates, (n) => n === creates + 1, { what: 'the first create to reach the upstream' });
+    await waitFor(
+      () => h.simulator.stats().creates,
+      (n) => n === creates + 1,
+      { what: 'the first create to reach the upstream' },
+    );
 
     const second = generateLarge(h).then((result) => (events.push('second'), result));
     await waitFor(gauges, (g) => g.waiting === 1, { what: 'the second large request to wait' });
@@ -168,7 +190,10 @@ describe('large requests in flight (MAX_LARGE_REQUESTS_IN_FLIGHT=1)', () => {
 
     const results = await Promise.all([first, second]);
     expect(events).toEqual(['first', 'second']);
-    expect(results.map((result) => result.data?.generateVideo.__typename)).toEqual(['GenerateVideoSuccess', 'GenerateVideoSuccess']);
+    expect(results.map((result) => result.data?.generateVideo.__typename)).toEqual([
+      'GenerateVideoSuccess',
+      'GenerateVideoSuccess',
+    ]);
     expect(h.simulator.stats().creates).toBe(creates + 2);
   });
 
@@ -249,12 +274,20 @@ describe('request timeouts (HTTP_REQUEST_TIMEOUT_MS=1000)', () => {
     const creates = h.simulator.stats().creates;
     // A complete request is past node:http's timeout: it holds its slot through the slow create.
     const first = generateLarge(h);
-    await waitFor(() => h.simulator.stats().creates, (n) => n === creates + 1, { what: 'the first create to reach the upstream' });
+    await waitFor(
+      () => h.simulator.stats().creates,
+      (n) => n === creates + 1,
+      { what: 'the first create to reach the upstream' },
+    );
 
     const refused = await post(h, LARGE_GENERATION);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('10');
-    expect(await refused.json()).toEqual({ errors: [{ message: 'too many large requests in progress; retry later', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
+    expect(await refused.json()).toEqual({
+      errors: [
+        { message: 'too many large requests in progress; retry later', extensions: { code: 'SERVICE_UNAVAILABLE' } },
+      ],
+    });
     expect(h.simulator.stats().creates).toBe(creates + 1);
     expect((await first).data?.generateVideo.__typename).toBe('GenerateVideoSuccess');
   });

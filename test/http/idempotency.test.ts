@@ -17,7 +17,8 @@ describe('generateVideo with an idempotency key', () => {
   });
 
   const INPUT = { textToVideo: { prompt: 'a kite over the dunes', options: { resolution: 'P480', duration: 3 } } };
-  const generate = (input: Record<string, unknown>, key: string | null, apiKey: string = KEYS.alice) => h.gql(GENERATE, { input, key }, apiKey);
+  const generate = (input: Record<string, unknown>, key: string | null, apiKey: string = KEYS.alice) =>
+    h.gql(GENERATE, { input, key }, apiKey);
   const creates = () => h.simulator.stats().creates;
 
   it('returns the same task, replayed, without a second upstream create', async () => {
@@ -32,7 +33,9 @@ describe('generateVideo with an idempotency key', () => {
 
   it('treats spelled-out defaults as the same input', async () => {
     const first = (await generate(INPUT, 'order-defaults')).data!.generateVideo;
-    const explicit = { textToVideo: { ...INPUT.textToVideo, options: { ...INPUT.textToVideo.options, watermark: false, seed: -1 } } };
+    const explicit = {
+      textToVideo: { ...INPUT.textToVideo, options: { ...INPUT.textToVideo.options, watermark: false, seed: -1 } },
+    };
     const again = (await generate(explicit, 'order-defaults')).data!.generateVideo;
     expect(again).toMatchObject({ __typename: 'GenerateVideoSuccess', replayed: true });
     expect(again.task.id).toBe(first.task.id);
@@ -63,10 +66,15 @@ describe('generateVideo with an idempotency key', () => {
     const other = { textToVideo: { ...INPUT.textToVideo, prompt: 'a kite over the sea' } };
     const refused = (await generate(other, 'order-2')).data!.generateVideo;
     expect(refused.__typename).toBe('InvalidInputError');
-    expect(refused.issues).toEqual([expect.objectContaining({ path: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' })]);
+    expect(refused.issues).toEqual([
+      expect.objectContaining({ path: ['idempotencyKey'], code: 'IDEMPOTENCY_KEY_REUSED' }),
+    ]);
     expect(creates()).toBe(before);
     // The original submission still stands under its key.
-    expect((await generate(INPUT, 'order-2')).data!.generateVideo).toMatchObject({ replayed: true, task: { id: first.task.id } });
+    expect((await generate(INPUT, 'order-2')).data!.generateVideo).toMatchObject({
+      replayed: true,
+      task: { id: first.task.id },
+    });
   });
 
   it('refuses another input while the first submission with the key is still being created', async () => {
@@ -87,7 +95,8 @@ describe('generateVideo with an idempotency key', () => {
     expect(bobs).toMatchObject({ __typename: 'GenerateVideoSuccess', replayed: false });
     expect(bobs.task.id).not.toBe(alices.task.id);
     // Bob's different input under the same key is his business, not a reuse of Alice's key.
-    const bobsOther = (await generate({ textToVideo: { prompt: 'bob only' } }, 'order-shared-2', KEYS.bob)).data!.generateVideo;
+    const bobsOther = (await generate({ textToVideo: { prompt: 'bob only' } }, 'order-shared-2', KEYS.bob)).data!
+      .generateVideo;
     expect(bobsOther.__typename).toBe('GenerateVideoSuccess');
   });
 
@@ -114,7 +123,11 @@ describe('generateVideo with an idempotency key', () => {
     h.simulator.faults.add({ route: 'create', delayMs: 2_500, times: 1 });
     const before = creates();
     const first = (await generate(INPUT, 'order-timeout')).data!.generateVideo;
-    expect(first).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN', retryable: false });
+    expect(first).toMatchObject({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN',
+      retryable: false,
+    });
     const again = (await generate(INPUT, 'order-timeout')).data!.generateVideo;
     expect(again).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN' });
     expect(creates()).toBe(before + 1);
@@ -137,7 +150,11 @@ describe('generateVideo with an idempotency key', () => {
     await h.gateway.store.idempotency.put({ ...record, state: 'pending', taskId: 'vt_never-stored' }, 60_000);
     const before = creates();
     const answer = (await generate(INPUT, 'order-interrupted')).data!.generateVideo;
-    expect(answer).toMatchObject({ __typename: 'UpstreamError', code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN', retryable: false });
+    expect(answer).toMatchObject({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_CREATE_OUTCOME_UNKNOWN',
+      retryable: false,
+    });
     expect(creates()).toBe(before);
   });
 
@@ -150,12 +167,16 @@ describe('generateVideo with an idempotency key', () => {
     }
     // Input issues and a bad key come back together.
     const both = (await generate({ textToVideo: { prompt: 'x', options: { duration: 99 } } }, '')).data!.generateVideo;
-    expect(both.issues.map((i: { code: string }) => i.code).sort()).toEqual(['INVALID_DURATION', 'INVALID_IDEMPOTENCY_KEY']);
+    expect(both.issues.map((i: { code: string }) => i.code).sort()).toEqual([
+      'INVALID_DURATION',
+      'INVALID_IDEMPOTENCY_KEY',
+    ]);
     expect(creates()).toBe(before);
   });
 
   it('does not spend the key on invalid input', async () => {
-    const invalid = (await generate({ textToVideo: { prompt: 'x', options: { duration: 99 } } }, 'order-invalid-first')).data!.generateVideo;
+    const invalid = (await generate({ textToVideo: { prompt: 'x', options: { duration: 99 } } }, 'order-invalid-first'))
+      .data!.generateVideo;
     expect(invalid.__typename).toBe('InvalidInputError');
     const valid = (await generate(INPUT, 'order-invalid-first')).data!.generateVideo;
     expect(valid).toMatchObject({ __typename: 'GenerateVideoSuccess', replayed: false });
@@ -164,16 +185,24 @@ describe('generateVideo with an idempotency key', () => {
   it('compares images by content', async () => {
     const input = { firstFrame: { image: pngDataUrl(640, 480), prompt: 'waves' } };
     const first = (await generate(input, 'order-image')).data!.generateVideo;
-    expect((await generate(input, 'order-image')).data!.generateVideo).toMatchObject({ replayed: true, task: { id: first.task.id } });
+    expect((await generate(input, 'order-image')).data!.generateVideo).toMatchObject({
+      replayed: true,
+      task: { id: first.task.id },
+    });
     const otherImage = { firstFrame: { image: pngDataUrl(640, 482), prompt: 'waves' } };
-    expect((await generate(otherImage, 'order-image')).data!.generateVideo.issues[0].code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect((await generate(otherImage, 'order-image')).data!.generateVideo.issues[0].code).toBe(
+      'IDEMPOTENCY_KEY_REUSED',
+    );
   });
 
   it('keeps keys across a restart', async () => {
     const first = (await generate(INPUT, 'order-restart')).data!.generateVideo;
     await h.restartGateway();
     const before = creates();
-    expect((await generate(INPUT, 'order-restart')).data!.generateVideo).toMatchObject({ replayed: true, task: { id: first.task.id } });
+    expect((await generate(INPUT, 'order-restart')).data!.generateVideo).toMatchObject({
+      replayed: true,
+      task: { id: first.task.id },
+    });
     expect(creates()).toBe(before);
   });
 });
@@ -188,7 +217,11 @@ describe('idempotency keys expire', () => {
   it('names a new submission once the time to live is over', async () => {
     const input = { textToVideo: { prompt: 'short memory' } };
     const first = (await h.gql(GENERATE, { input, key: 'ttl' })).data!.generateVideo;
-    await waitFor(() => h.gateway.store.idempotency.get('alice', 'ttl'), (record) => record === undefined, { what: 'the key to expire' });
+    await waitFor(
+      () => h.gateway.store.idempotency.get('alice', 'ttl'),
+      (record) => record === undefined,
+      { what: 'the key to expire' },
+    );
     const later = (await h.gql(GENERATE, { input, key: 'ttl' })).data!.generateVideo;
     expect(later).toMatchObject({ __typename: 'GenerateVideoSuccess', replayed: false });
     expect(later.task.id).not.toBe(first.task.id);

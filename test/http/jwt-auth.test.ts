@@ -75,7 +75,10 @@ function connect(h: Harness, authorization: string, clients: Client[]) {
   return { client, closed };
 }
 
-function expectUnauthenticated(result: { status: number; data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> }, token: string) {
+function expectUnauthenticated(
+  result: { status: number; data?: unknown; errors?: Array<{ extensions?: Record<string, unknown> }> },
+  token: string,
+) {
   expect(result.status).toBe(401);
   expect(result.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   expect(result.data ?? null).toBeNull();
@@ -111,13 +114,19 @@ describe('JWT identity with an HS256 secret (alongside API keys)', () => {
     const { client } = connect(h, `Bearer ${token}`, clients);
     const read = subscribe(client, TASK_OF, { id: taskId });
     expect(await read.completed).toEqual([{ videoTask: expect.objectContaining({ id: taskId }) }]);
-    const live = subscribe(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { id revision } }', { id: taskId });
+    const live = subscribe(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { id revision } }', {
+      id: taskId,
+    });
     expect((await live.received(1))[0]).toMatchObject({ videoTaskUpdated: { id: taskId } });
     live.unsubscribe();
   });
 
   it('makes an admin of a token whose roles contain "admin", and of no other', async () => {
-    const admin = await h.gql(USAGE_OF, { clientId: 'alice' }, await hs256({ sub: 'jwt-ops', roles: ['reader', 'admin'] }));
+    const admin = await h.gql(
+      USAGE_OF,
+      { clientId: 'alice' },
+      await hs256({ sub: 'jwt-ops', roles: ['reader', 'admin'] }),
+    );
     expect(admin.errors).toBeUndefined();
     expect(admin.data!.usageReport.totals).toMatchObject({ tasks: expect.any(Number) });
     for (const roles of [undefined, ['reader'], 'admin', [{ admin: true }]]) {
@@ -145,7 +154,10 @@ describe('JWT identity with an HS256 secret (alongside API keys)', () => {
     ['for another audience', () => hs256({ aud: 'someone-else' })],
     ['without an audience', () => hs256({ aud: null })],
     ['from another issuer', () => hs256({ iss: 'https://evil.example.test' })],
-    ['with alg none', async () => new UnsecuredJWT({ sub: 'jwt-carol', iss: ISSUER, aud: AUDIENCE, exp: nowSeconds() + 300 }).encode()],
+    [
+      'with alg none',
+      async () => new UnsecuredJWT({ sub: 'jwt-carol', iss: ISSUER, aud: AUDIENCE, exp: nowSeconds() + 300 }).encode(),
+    ],
     ['signed with HS384 (not HS256)', () => hs256({}, SECRET, 'HS384')],
     ['without sub', () => hs256({ sub: null })],
     ['with an empty sub', () => hs256({ sub: '' })],
@@ -166,7 +178,13 @@ describe('JWT identity with an HS256 secret (alongside API keys)', () => {
 
   it('serves a socket until its token expires (exp + 5 s tolerance), then closes it with 4403', async () => {
     const exp = nowSeconds() + 2;
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('jwt-frank').setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime(exp).sign(new TextEncoder().encode(SECRET));
+    const token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('jwt-frank')
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime(exp)
+      .sign(new TextEncoder().encode(SECRET));
     const { client, closed } = connect(h, `Bearer ${token}`, clients);
     const updates = subscribe(client, 'subscription { myVideoTaskUpdates { id status } }');
     // The subscription is live and delivering before expiry.
@@ -252,14 +270,24 @@ describe('JWT identity with RS256/ES256 keys from a JWKS URL (no API keys)', () 
   });
 
   const signed = (claims: TokenClaims, alg: 'RS256' | 'ES256', kid: string, key: KeyLike) =>
-    jwt({ iss: null, aud: null, ...claims }).setProtectedHeader({ alg, kid }).sign(key);
+    jwt({ iss: null, aud: null, ...claims })
+      .setProtectedHeader({ alg, kid })
+      .sign(key);
 
   it('accepts RS256 and ES256 tokens naming keys of the set, as the same client', async () => {
     const taskId = await generateAs(h, await signed({ sub: 'jwks-gina' }, 'RS256', 'rsa-1', rsa.privateKey));
-    const viaEc = await h.gql(TASK_OF, { id: taskId }, await signed({ sub: 'jwks-gina' }, 'ES256', 'ec-1', ec.privateKey));
+    const viaEc = await h.gql(
+      TASK_OF,
+      { id: taskId },
+      await signed({ sub: 'jwks-gina' }, 'ES256', 'ec-1', ec.privateKey),
+    );
     expect(viaEc.errors).toBeUndefined();
     expect(viaEc.data!.videoTask).toMatchObject({ id: taskId });
-    const otherSubject = await h.gql(TASK_OF, { id: taskId }, await signed({ sub: 'jwks-hank' }, 'ES256', 'ec-1', ec.privateKey));
+    const otherSubject = await h.gql(
+      TASK_OF,
+      { id: taskId },
+      await signed({ sub: 'jwks-hank' }, 'ES256', 'ec-1', ec.privateKey),
+    );
     expect(otherSubject.data!.videoTask).toBeNull();
   });
 
@@ -274,7 +302,11 @@ describe('JWT identity with RS256/ES256 keys from a JWKS URL (no API keys)', () 
   });
 
   it('accepts a JWKS token over graphql-ws too', async () => {
-    const { client } = connect(h, `Bearer ${await signed({ sub: 'jwks-gina' }, 'ES256', 'ec-1', ec.privateKey)}`, clients);
+    const { client } = connect(
+      h,
+      `Bearer ${await signed({ sub: 'jwks-gina' }, 'ES256', 'ec-1', ec.privateKey)}`,
+      clients,
+    );
     const read = subscribe(client, '{ nearestFrameCount(seconds: 2.4) { frames } }');
     expect(await read.completed).toEqual([{ nearestFrameCount: { frames: 57 } }]);
   });
@@ -312,7 +344,8 @@ describe('JWT identity while the JWKS URL is unreachable', () => {
     await h.stop();
   });
 
-  const token = () => jwt({ iss: null, aud: null }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(key.privateKey);
+  const token = () =>
+    jwt({ iss: null, aud: null }).setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' }).sign(key.privateKey);
 
   it('answers 401 UNAUTHENTICATED (never 500) and keeps serving API keys', async () => {
     const value = await token();

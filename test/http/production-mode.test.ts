@@ -22,7 +22,10 @@ describe('production mode', () => {
     const client = wsClient(h.gateway.url, 'Bearer key-alice');
     try {
       const result = await new Promise<unknown>((resolve) => {
-        client.subscribe({ query: '{ __schema { types { name } } }' }, { next: () => resolve('data'), error: resolve, complete: () => undefined });
+        client.subscribe(
+          { query: '{ __schema { types { name } } }' },
+          { next: () => resolve('data'), error: resolve, complete: () => undefined },
+        );
       });
       expect(JSON.stringify(result)).toMatch(/introspection/i);
     } finally {
@@ -39,7 +42,9 @@ describe('production mode', () => {
     expect(JSON.stringify(http.errors)).not.toMatch(/Did you mean/);
     const client = wsClient(h.gateway.url, 'Bearer key-alice');
     try {
-      const ws = await subscribe(client, query.replace('query', 'mutation'), variables).completed.catch((errors: unknown) => errors);
+      const ws = await subscribe(client, query.replace('query', 'mutation'), variables).completed.catch(
+        (errors: unknown) => errors,
+      );
       expect(JSON.stringify(ws)).toMatch(/promt/);
       expect(JSON.stringify(ws)).not.toMatch(/Did you mean/);
     } finally {
@@ -51,7 +56,11 @@ describe('production mode', () => {
     const client = wsClient(h.gateway.url, 'Bearer key-alice');
     try {
       for (const variables of [{}, { id: {} }, { id: null }]) {
-        const errors = (await subscribe(client, 'query($id: ID!) { videoTask(id: $id) { id } }', variables).completed.catch((e: unknown) => e)) as Array<{
+        const errors = (await subscribe(
+          client,
+          'query($id: ID!) { videoTask(id: $id) { id } }',
+          variables,
+        ).completed.catch((e: unknown) => e)) as Array<{
           message: string;
           extensions: { code: string };
         }>;
@@ -74,7 +83,13 @@ describe('production mode', () => {
     const requestId = response.headers.get('x-request-id');
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     // The caller can quote the id; the log line with that id has the whole story.
-    expect(result.errors).toEqual([{ message: 'Internal server error', path: ['videoTask'], extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }]);
+    expect(result.errors).toEqual([
+      {
+        message: 'Internal server error',
+        path: ['videoTask'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      },
+    ]);
     const logged = logLines.find((line) => line.requestId === requestId);
     expect(logged).toMatchObject({ level: 50, msg: 'unexpected GraphQL error' });
     expect(JSON.stringify(logged)).toMatch(/stack/);
@@ -84,11 +99,21 @@ describe('production mode', () => {
     // The same masking on the WebSocket path, where Apollo's formatError does not run.
     const client = wsClient(h.gateway.url, 'Bearer key-alice');
     try {
-      const masked = (extensions: Record<string, unknown>) => [{ message: 'Internal server error', path: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR', ...extensions } }];
-      await expect(subscribe(client, 'query { videoTask(id: "vt_1") { id } }').completed).rejects.toEqual(masked({ requestId: expect.any(String) }));
+      const masked = (extensions: Record<string, unknown>) => [
+        {
+          message: 'Internal server error',
+          path: expect.any(Array),
+          extensions: { code: 'INTERNAL_SERVER_ERROR', ...extensions },
+        },
+      ];
+      await expect(subscribe(client, 'query { videoTask(id: "vt_1") { id } }').completed).rejects.toEqual(
+        masked({ requestId: expect.any(String) }),
+      );
       // A subscription's execution may be shared by several subscribers: its errors name no one request.
       const before = logLines.length;
-      await expect(subscribe(client, 'subscription { videoTaskUpdated(id: "vt_1") { id } }').completed).rejects.toEqual(masked({}));
+      await expect(subscribe(client, 'subscription { videoTaskUpdated(id: "vt_1") { id } }').completed).rejects.toEqual(
+        masked({}),
+      );
       expect(logLines.slice(before).filter((line) => line.level === 50)).toHaveLength(1);
     } finally {
       await client.dispose();

@@ -47,7 +47,11 @@ describe('stopping with a create in flight (SQLite store)', () => {
     const creates = h.simulator.stats().creates;
     h.simulator.faults.add({ route: 'create', delayMs: 500, times: 1 });
     const submitting = h.gql(GENERATE, { input: { textToVideo: { prompt: 'in flight at shutdown' } } });
-    await waitFor(() => h.simulator.stats().creates, (n) => n === creates + 1, { what: 'the create to reach the upstream' });
+    await waitFor(
+      () => h.simulator.stats().creates,
+      (n) => n === creates + 1,
+      { what: 'the create to reach the upstream' },
+    );
     await h.restartGateway(); // stop() drains: the create's answer is stored before the store closes
     const submitted = (await submitting).data!.generateVideo;
     expect(submitted.__typename).toBe('GenerateVideoSuccess');

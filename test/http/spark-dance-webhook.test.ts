@@ -23,14 +23,22 @@ describe('upstream callbacks', () => {
   });
   afterAll(() => h.stop());
 
-  const submit = async () => (await h.gql(GENERATE, { input: { textToVideo: { prompt: 'called back' } } })).data!.generateVideo.task as { id: string; upstreamTaskId: string };
+  const submit = async () =>
+    (await h.gql(GENERATE, { input: { textToVideo: { prompt: 'called back' } } })).data!.generateVideo.task as {
+      id: string;
+      upstreamTaskId: string;
+    };
   const webhookBase = () => h.gateway.url.replace(/\/graphql$/, WEBHOOK);
 
   it('a callback brings the final state to a subscriber long before the safety poll, in at most 3 reads', async () => {
     const task = await submit();
     const client = wsClient(h.gateway.url, 'Bearer key-alice');
     try {
-      const sub = subscribe<{ videoTaskUpdated: { status: string } }>(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }', { id: task.id });
+      const sub = subscribe<{ videoTaskUpdated: { status: string } }>(
+        client,
+        'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }',
+        { id: task.id },
+      );
       await sub.received(1);
       // Past the one early read: from now on only callbacks (or the 60 s safety poll) cause reads.
       await waitForReads(task.upstreamTaskId, 1);
@@ -52,9 +60,19 @@ describe('upstream callbacks', () => {
     const task = await submit();
     await waitForReads(task.upstreamTaskId, 1);
     const before = h.simulator.stats().statusReads;
-    const forged = [`${task.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`, task.id, 'nonsense', `${task.id}.`, '%zz'];
+    const forged = [
+      `${task.id}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+      task.id,
+      'nonsense',
+      `${task.id}.`,
+      '%zz',
+    ];
     for (const token of forged) {
-      const response = await fetch(webhookBase() + token, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: task.upstreamTaskId, status: 'completed' }) });
+      const response = await fetch(webhookBase() + token, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: task.upstreamTaskId, status: 'completed' }),
+      });
       expect(response.status).toBe(404);
     }
     expect(h.simulator.stats().statusReads).toBe(before);
@@ -74,7 +92,9 @@ describe('upstream callbacks', () => {
     const task = await submit();
     const connection = rawConnection(Number(new URL(h.gateway.url).port));
     const path = new URL(tokenUrlFor(task.upstreamTaskId)).pathname;
-    connection.send(requestHead('POST', path, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }));
+    connection.send(
+      requestHead('POST', path, { 'content-type': 'application/json', 'content-length': String(2 * 1024 * 1024) }),
+    );
     const refused = await connection.response;
     expect(refused.status).toBe(413);
     expect(refused.headers.connection).toBe('close');
@@ -86,7 +106,11 @@ describe('upstream callbacks', () => {
     await waitForReads(task.upstreamTaskId, 1);
     const url = tokenUrlFor(task.upstreamTaskId);
     const reads = h.simulator.stats().statusReadsByTask[task.upstreamTaskId]!;
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: task.upstreamTaskId, status: 'completed', usage: { cost: '0' } }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: task.upstreamTaskId, status: 'completed', usage: { cost: '0' } }),
+    });
     expect(response.status).toBe(202);
     await waitForReads(task.upstreamTaskId, reads + 1);
     // Had the body been trusted, the task would already be SUCCEEDED when the 202 came back.
@@ -98,18 +122,28 @@ describe('upstream callbacks', () => {
     const readsOf = (upstreamTaskId: string) => h.simulator.stats().statusReadsByTask[upstreamTaskId] ?? 0;
     /** Once the poller has nothing due before the safety read, every read a callback asked for has happened. */
     const settled = (taskId: string) =>
-      waitFor(() => h.gateway.poller.nextReadInMs(taskId), (ms) => ms === undefined || ms > 10_000, { what: 'no read due soon' });
+      waitFor(
+        () => h.gateway.poller.nextReadInMs(taskId),
+        (ms) => ms === undefined || ms > 10_000,
+        { what: 'no read due soon' },
+      );
 
     it('300 callbacks in about 3 s for an unfinished task cause at most 4 reads', async () => {
       const task = await submit();
-      await waitFor(() => readsOf(task.upstreamTaskId), (n) => n >= 1, { what: 'the early read' });
+      await waitFor(
+        () => readsOf(task.upstreamTaskId),
+        (n) => n >= 1,
+        { what: 'the early read' },
+      );
       await settled(task.id);
       const url = h.simulator.control.callbackUrl(task.upstreamTaskId)!;
       const before = readsOf(task.upstreamTaskId);
       const started = Date.now();
       // 30 waves of 10, one wave per 100 ms: load pacing, not synchronisation.
       for (let wave = 0; wave < 30; wave += 1) {
-        const wave10 = Array.from({ length: 10 }, () => fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status));
+        const wave10 = Array.from({ length: 10 }, () =>
+          fetch(url, { method: 'POST', body: '{}' }).then((r) => r.status),
+        );
         const answers = await Promise.all(wave10);
         expect(answers).toEqual(Array(10).fill(202));
         const next = started + (wave + 1) * 100;
@@ -142,7 +176,9 @@ describe('upstream callbacks', () => {
       const connection = rawConnection(Number(new URL(h.gateway.url).port));
       const started = Date.now();
       const forged = `${WEBHOOK}vt_forged.${'A'.repeat(43)}`;
-      connection.send(requestHead('POST', forged, { 'content-type': 'application/json', 'content-length': String(total) }));
+      connection.send(
+        requestHead('POST', forged, { 'content-type': 'application/json', 'content-length': String(total) }),
+      );
       let sent = 0;
       let closed = false;
       void connection.closed.then(() => (closed = true));
@@ -178,6 +214,10 @@ describe('upstream callbacks', () => {
   }
 
   async function waitForReads(upstreamTaskId: string, count: number): Promise<void> {
-    await waitFor(() => h.simulator.stats().statusReadsByTask[upstreamTaskId] ?? 0, (n) => n >= count, { what: `${count} reads of ${upstreamTaskId}` });
+    await waitFor(
+      () => h.simulator.stats().statusReadsByTask[upstreamTaskId] ?? 0,
+      (n) => n >= count,
+      { what: `${count} reads of ${upstreamTaskId}` },
+    );
   }
 });

@@ -10,14 +10,18 @@ describe('submission rate per client', () => {
   });
   afterAll(() => h.stop());
 
-  const generate = (apiKey: string, input: Record<string, unknown> = INPUT, key: string | null = null) => h.gql(GENERATE, { input, key }, apiKey);
+  const generate = (apiKey: string, input: Record<string, unknown> = INPUT, key: string | null = null) =>
+    h.gql(GENERATE, { input, key }, apiKey);
 
   it('refuses the fourth submission of a minute with an honest retryAfterSeconds; other clients are unaffected', async () => {
     // Invalid input and replays of a key cost nothing.
-    expect((await generate(KEYS.alice, { textToVideo: { prompt: '' } })).data!.generateVideo.__typename).toBe('InvalidInputError');
+    expect((await generate(KEYS.alice, { textToVideo: { prompt: '' } })).data!.generateVideo.__typename).toBe(
+      'InvalidInputError',
+    );
     expect((await generate(KEYS.alice, INPUT, 'k1')).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
     expect((await generate(KEYS.alice, INPUT, 'k1')).data!.generateVideo.replayed).toBe(true);
-    for (let i = 0; i < 2; i += 1) expect((await generate(KEYS.alice)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+    for (let i = 0; i < 2; i += 1)
+      expect((await generate(KEYS.alice)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
 
     const creates = h.simulator.stats().creates;
     const refused = (await generate(KEYS.alice)).data!.generateVideo;
@@ -38,7 +42,12 @@ describe('unfinished tasks per client and upstream', () => {
   beforeAll(async () => {
     // Tasks stay queued upstream until a test finishes them through the simulator's control.
     h = await startHarness({
-      env: { MAX_ACTIVE_TASKS_PER_CLIENT: '2', MAX_UPSTREAM_ACTIVE_TASKS: '3', POLL_MIN_INTERVAL_MS: '1000', POLL_MAX_INTERVAL_MS: '4000' },
+      env: {
+        MAX_ACTIVE_TASKS_PER_CLIENT: '2',
+        MAX_UPSTREAM_ACTIVE_TASKS: '3',
+        POLL_MIN_INTERVAL_MS: '1000',
+        POLL_MAX_INTERVAL_MS: '4000',
+      },
       simulator: { queueMs: 600_000, runMs: 600_000 },
     });
   });
@@ -78,14 +87,19 @@ describe('unfinished tasks per client and upstream', () => {
 describe('a refused create', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ env: { MAX_ACTIVE_TASKS_PER_CLIENT: '1' }, simulator: { queueMs: 600_000, runMs: 600_000 } });
+    h = await startHarness({
+      env: { MAX_ACTIVE_TASKS_PER_CLIENT: '1' },
+      simulator: { queueMs: 600_000, runMs: 600_000 },
+    });
   });
   afterAll(() => h.stop());
 
   it('holds its slot only while it runs', async () => {
     h.simulator.faults.add({ route: 'create', status: 400, errorCode: '003004003', times: 1 });
     expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.__typename).toBe('UpstreamError');
-    expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+    expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.__typename).toBe(
+      'GenerateVideoSuccess',
+    );
     expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.code).toBe('TOO_MANY_ACTIVE_TASKS');
   });
 });
@@ -93,19 +107,27 @@ describe('a refused create', () => {
 describe('unfinished-task caps under concurrency and restarts', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ store: 'sqlite', env: { MAX_ACTIVE_TASKS_PER_CLIENT: '2' }, simulator: { queueMs: 600_000, runMs: 600_000 } });
+    h = await startHarness({
+      store: 'sqlite',
+      env: { MAX_ACTIVE_TASKS_PER_CLIENT: '2' },
+      simulator: { queueMs: 600_000, runMs: 600_000 },
+    });
   });
   afterAll(() => h.stop());
 
   it('admits exactly the cap when submissions race, and counts stored tasks after a restart', async () => {
     // Slow creates: all six are in progress at once, holding reserved slots.
     h.simulator.faults.add({ route: 'create', delayMs: 200, times: 6 });
-    const outcomes = (await Promise.all(Array.from({ length: 6 }, () => h.gql(GENERATE, { input: INPUT })))).map((r) => r.data!.generateVideo);
+    const outcomes = (await Promise.all(Array.from({ length: 6 }, () => h.gql(GENERATE, { input: INPUT })))).map(
+      (r) => r.data!.generateVideo,
+    );
     expect(outcomes.filter((o) => o.__typename === 'GenerateVideoSuccess')).toHaveLength(2);
     expect(outcomes.filter((o) => o.code === 'TOO_MANY_ACTIVE_TASKS')).toHaveLength(4);
 
     await h.restartGateway();
     expect((await h.gql(GENERATE, { input: INPUT })).data!.generateVideo.code).toBe('TOO_MANY_ACTIVE_TASKS');
-    expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.__typename).toBe('GenerateVideoSuccess');
+    expect((await h.gql(GENERATE, { input: INPUT }, KEYS.bob)).data!.generateVideo.__typename).toBe(
+      'GenerateVideoSuccess',
+    );
   });
 });

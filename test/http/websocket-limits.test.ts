@@ -55,7 +55,12 @@ async function generate(h: Harness, key: string, prompt = 'a paper boat on a pon
  * Creates tasks as `key` until `subscription` has received `count` events: a subscription
  * starts listening some time after it is sent, and no protocol message says when.
  */
-async function produceUntilReceived(h: Harness, key: string, subscription: Subscription<unknown>, count: number): Promise<void> {
+async function produceUntilReceived(
+  h: Harness,
+  key: string,
+  subscription: Subscription<unknown>,
+  count: number,
+): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     await generate(h, key);
@@ -85,7 +90,9 @@ describe('WebSocket caps: operations per socket, sockets per client', () => {
     const first = subscribe(client, 'subscription First { myVideoTaskUpdates { id status } }');
     const second = subscribe(client, 'subscription Second { myVideoTaskUpdates { id status } }');
     const third = subscribe(client, 'subscription Third { myVideoTaskUpdates { id status } }');
-    await expect(withDeadline(third.completed, 5_000, 'refusal')).rejects.toEqual([expect.objectContaining({ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })]);
+    await expect(withDeadline(third.completed, 5_000, 'refusal')).rejects.toEqual([
+      expect.objectContaining({ extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } }),
+    ]);
 
     // The socket stays open: both accepted subscriptions go on receiving.
     await produceUntilReceived(h, CAROL, first, 1);
@@ -108,7 +115,9 @@ describe('WebSocket caps: operations per socket, sockets per client', () => {
     const single = subscribe(client, 'subscription($id: ID!) { videoTaskUpdated(id: $id) { status } }', { id: taskId });
     const events = await withDeadline(single.completed, 10_000, 'completion'); // ends after SUCCEEDED
     expect(events.at(-1)).toEqual({ videoTaskUpdated: { status: 'SUCCEEDED' } });
-    expect(await subscribe(client, '{ nearestFrameCount(seconds: 2.4) { frames } }').completed).toEqual([{ nearestFrameCount: { frames: 57 } }]);
+    expect(await subscribe(client, '{ nearestFrameCount(seconds: 2.4) { frames } }').completed).toEqual([
+      { nearestFrameCount: { frames: 57 } },
+    ]);
   });
 
   it('refuses a socket beyond WS_MAX_SOCKETS_PER_CLIENT with 4429, per client, and frees the slot on close', async () => {
@@ -117,16 +126,23 @@ describe('WebSocket caps: operations per socket, sockets per client', () => {
     await withDeadline(Promise.all([alice1.connected, alice2.connected]), 5_000, 'acknowledgements');
 
     const alice3 = connect(h, KEYS.alice, clients);
-    expect(await withDeadline(alice3.closed, 5_000, 'close')).toEqual({ code: 4429, reason: 'too many connections for this client' });
+    expect(await withDeadline(alice3.closed, 5_000, 'close')).toEqual({
+      code: 4429,
+      reason: 'too many connections for this client',
+    });
     // Another client is not affected.
     const bob = connect(h, KEYS.bob, clients);
     expect(await withDeadline(bob.outcome, 5_000, 'acknowledgement')).toBe('acknowledged');
 
     await alice1.client.dispose();
     // The server frees the slot once it has seen the close; until then attempts are refused.
-    await waitFor(() => withDeadline(connect(h, KEYS.alice, clients).outcome, 5_000, 'outcome'), (outcome) => outcome === 'acknowledged', {
-      what: 'a freed slot for alice',
-    });
+    await waitFor(
+      () => withDeadline(connect(h, KEYS.alice, clients).outcome, 5_000, 'outcome'),
+      (outcome) => outcome === 'acknowledged',
+      {
+        what: 'a freed slot for alice',
+      },
+    );
     // Refused attempts took no slot, and the freed one is taken again: two open, the next refused.
     expect(await withDeadline(connect(h, KEYS.alice, clients).outcome, 5_000, 'outcome')).toBe(4429);
     expect(alice2.isClosed()).toBe(false);
@@ -139,7 +155,9 @@ describe('WebSocket slow consumer (WS_MAX_BUFFERED_BYTES)', () => {
   beforeAll(async () => {
     // No keep-alive pings: only the buffer bound may close the stalled socket here.
     // Prompts of ~300 kB (over the default MAX_PROMPT_CHARS) make every update frame large.
-    h = await startHarness({ env: { ...ENV, WS_MAX_BUFFERED_BYTES: '1024', WS_KEEPALIVE_MS: '0', MAX_PROMPT_CHARS: '400000' } });
+    h = await startHarness({
+      env: { ...ENV, WS_MAX_BUFFERED_BYTES: '1024', WS_KEEPALIVE_MS: '0', MAX_PROMPT_CHARS: '400000' },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.dispose()));
@@ -161,7 +179,13 @@ describe('WebSocket slow consumer (WS_MAX_BUFFERED_BYTES)', () => {
     const [ack] = (await once(slow, 'message')) as [Buffer];
     expect(JSON.parse(ack.toString())).toEqual({ type: 'connection_ack' });
     for (const id of ['1', '2']) {
-      slow.send(JSON.stringify({ id, type: 'subscribe', payload: { query: `subscription S${id} { myVideoTaskUpdates { id status prompt } }` } }));
+      slow.send(
+        JSON.stringify({
+          id,
+          type: 'subscribe',
+          payload: { query: `subscription S${id} { myVideoTaskUpdates { id status prompt } }` },
+        }),
+      );
     }
     await waitFor(shared, (n) => n === 3, { what: "carol's two subscriptions" });
     slow.pause();
@@ -169,16 +193,22 @@ describe('WebSocket slow consumer (WS_MAX_BUFFERED_BYTES)', () => {
     // Large updates (the prompt is in every frame) fill the kernel buffers, then the gateway's.
     const bigPrompt = 'a very long prompt '.repeat(16_000); // ~300 kB
     for (let i = 0; i < 20 && shared() === 3; i++) await generate(h, CAROL, bigPrompt);
-    await waitFor(shared, (n) => n === 1, { what: "the slow consumer's subscriptions to be dropped", timeoutMs: 10_000 });
+    await waitFor(shared, (n) => n === 1, {
+      what: "the slow consumer's subscriptions to be dropped",
+      timeoutMs: 10_000,
+    });
 
     // Everyone else is served as before.
     const taskId = await generate(h, KEYS.alice);
     await waitFor(
       () => healthy.events,
-      (events) => events.some((event) => (event as { myVideoTaskUpdates: { id: string } }).myVideoTaskUpdates.id === taskId),
+      (events) =>
+        events.some((event) => (event as { myVideoTaskUpdates: { id: string } }).myVideoTaskUpdates.id === taskId),
       { what: "alice's update" },
     );
-    expect((await h.gql('{ nearestFrameCount(seconds: 2.4) { frames } }', {}, KEYS.bob)).data).toEqual({ nearestFrameCount: { frames: 57 } });
+    expect((await h.gql('{ nearestFrameCount(seconds: 2.4) { frames } }', {}, KEYS.bob)).data).toEqual({
+      nearestFrameCount: { frames: 57 },
+    });
 
     // Once it reads again, the slow client finds its socket closed: 1013 if the close frame
     // got through before the grace period ended, else cut (1006).

@@ -35,7 +35,10 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
   it('answers queries for an authenticated client', async () => {
     const { client } = connect(`Bearer ${KEYS.alice}`);
     const result = await new Promise<unknown>((resolve, reject) => {
-      client.subscribe({ query: '{ nearestFrameCount(seconds: 2.4) { frames } }' }, { next: resolve, error: reject, complete: () => undefined });
+      client.subscribe(
+        { query: '{ nearestFrameCount(seconds: 2.4) { frames } }' },
+        { next: resolve, error: reject, complete: () => undefined },
+      );
     });
     expect(result).toEqual({ data: { nearestFrameCount: { frames: 57 } } });
   });
@@ -48,7 +51,10 @@ describe('GraphQL over WebSocket (graphql-transport-ws)', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
-  it.each([['a wrong key', 'Bearer nope'], ['no key', undefined]])('closes the socket with 4403 for %s', async (_name, authorization) => {
+  it.each([
+    ['a wrong key', 'Bearer nope'],
+    ['no key', undefined],
+  ])('closes the socket with 4403 for %s', async (_name, authorization) => {
     const { closed } = connect(authorization);
     expect(await closed).toBe(4403);
   });

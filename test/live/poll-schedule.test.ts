@@ -4,7 +4,9 @@ import { nextPollDelay } from '../../src/live/poll-schedule';
 const noJitter = () => 0.5; // 0.8 + 0.5 * 0.4 = 1.0
 const options = { minIntervalMs: 2000, maxIntervalMs: 15000, flexMaxIntervalMs: 120000 };
 const delays = (tier: ServiceTier, count: number, opts = options) =>
-  Array.from({ length: count }, (_, i) => nextPollDelay({ serviceTier: tier, reads: i, quietReads: i }, opts, noJitter));
+  Array.from({ length: count }, (_, i) =>
+    nextPollDelay({ serviceTier: tier, reads: i, quietReads: i }, opts, noJitter),
+  );
 
 describe('nextPollDelay', () => {
   it('backs off from the minimum to the maximum while a task is quiet', () => {

@@ -20,7 +20,10 @@ function counterSchema() {
   return { schema, state };
 }
 
-const args = (schema: ReturnType<typeof counterSchema>['schema']) => ({ schema, document: parse('subscription { tick }') });
+const args = (schema: ReturnType<typeof counterSchema>['schema']) => ({
+  schema,
+  document: parse('subscription { tick }'),
+});
 
 async function take(iterator: AsyncIterableIterator<ExecutionResult>, count: number): Promise<unknown[]> {
   const values: unknown[] = [];
@@ -36,7 +39,11 @@ describe('SharedSubscriptions', () => {
     const b = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const nextA = a.next();
     const nextB = b.next();
-    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
+    await waitFor(
+      () => state.started,
+      (n) => n === 1,
+      { what: 'the shared execution to start' },
+    );
     state.push(1);
     const [ra, rb] = await Promise.all([nextA, nextB]);
     expect(ra.value).toEqual({ data: { tick: 1 } });
@@ -51,7 +58,11 @@ describe('SharedSubscriptions', () => {
       const shared = new SharedSubscriptions({ replayLatest: () => replay });
       const first = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
       const pending = first.next();
-      await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
+      await waitFor(
+        () => state.started,
+        (n) => n === 1,
+        { what: 'the shared execution to start' },
+      );
       state.push(1);
       await pending;
       const late = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
@@ -72,12 +83,20 @@ describe('SharedSubscriptions', () => {
     await a.return?.();
     expect(state.stopped).toBe(0);
     await b.return?.();
-    await waitFor(() => state.stopped, (n) => n === 1, { what: 'the execution to stop' });
+    await waitFor(
+      () => state.stopped,
+      (n) => n === 1,
+      { what: 'the execution to stop' },
+    );
     expect(state.stopped).toBe(1);
     expect(shared.size).toBe(0);
     const c = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const next = c.next();
-    await waitFor(() => state.started, (n) => n === 2, { what: 'a new execution to start' });
+    await waitFor(
+      () => state.started,
+      (n) => n === 2,
+      { what: 'a new execution to start' },
+    );
     expect(state.started).toBe(2);
     state.push(5);
     expect((await next).value?.data).toEqual({ tick: 5 });
@@ -89,7 +108,11 @@ describe('SharedSubscriptions', () => {
     const shared = new SharedSubscriptions({ replayLatest: () => false });
     const a = (await shared.subscribe('k', args(schema))) as AsyncIterableIterator<ExecutionResult>;
     const pending = a.next();
-    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
+    await waitFor(
+      () => state.started,
+      (n) => n === 1,
+      { what: 'the shared execution to start' },
+    );
     state.end();
     expect((await pending).done).toBe(true);
   });
@@ -98,12 +121,24 @@ describe('SharedSubscriptions', () => {
     const { schema, state } = counterSchema();
     const shared = new SharedSubscriptions({ replayLatest: () => true });
     const received: string[][] = [[], []];
-    const a = (await shared.subscribe('k', args(schema), (json) => received[0]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
-    const b = (await shared.subscribe('k', args(schema), (json) => received[1]!.push(json))) as AsyncIterableIterator<ExecutionResult>;
+    const a = (await shared.subscribe('k', args(schema), (json) =>
+      received[0]!.push(json),
+    )) as AsyncIterableIterator<ExecutionResult>;
+    const b = (await shared.subscribe('k', args(schema), (json) =>
+      received[1]!.push(json),
+    )) as AsyncIterableIterator<ExecutionResult>;
     const endA = a.next();
-    await waitFor(() => state.started, (n) => n === 1, { what: 'the shared execution to start' });
+    await waitFor(
+      () => state.started,
+      (n) => n === 1,
+      { what: 'the shared execution to start' },
+    );
     state.push(7);
-    await waitFor(() => received[0]!.length, (n) => n === 1, { what: 'the first delivery' });
+    await waitFor(
+      () => received[0]!.length,
+      (n) => n === 1,
+      { what: 'the first delivery' },
+    );
     expect(received[0]).toEqual(['{"data":{"tick":7}}']);
     expect(received[1]![0]).toBe(received[0]![0]); // the very same string
     const late: string[] = [];

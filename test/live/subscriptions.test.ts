@@ -7,7 +7,16 @@ import { subscribe, wsClient } from '../support/ws-client';
 const TASK_UPDATED = `subscription($id: ID!) { videoTaskUpdated(id: $id) { id status revision videos { url } usage { costUsd } error { code } } }`;
 const MY_UPDATES = `subscription { myVideoTaskUpdates { id status revision } }`;
 
-type Event = { videoTaskUpdated: { id: string; status: string; revision: number; videos: unknown[]; usage: unknown; error: { code: string } | null } };
+type Event = {
+  videoTaskUpdated: {
+    id: string;
+    status: string;
+    revision: number;
+    videos: unknown[];
+    usage: unknown;
+    error: { code: string } | null;
+  };
+};
 
 /**
  * graphql-ws subscriptions end to end: a real client, the gateway, the poller and the
@@ -24,14 +33,20 @@ describe('subscriptions over graphql-ws', () => {
   };
   beforeAll(async () => {
     // 50 tabs of one client, each on its own socket (more than WS_MAX_SOCKETS_PER_CLIENT's default).
-    h = await startHarness({ simulator: { queueMs: 600_000, runMs: 600_000 }, env: { WS_MAX_SOCKETS_PER_CLIENT: '100' } });
+    h = await startHarness({
+      simulator: { queueMs: 600_000, runMs: 600_000 },
+      env: { WS_MAX_SOCKETS_PER_CLIENT: '100' },
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.dispose()));
     await h.stop();
   });
 
-  const submit = async (input: Record<string, unknown> = { textToVideo: { prompt: 'p' } }, key: string = KEYS.alice) => {
+  const submit = async (
+    input: Record<string, unknown> = { textToVideo: { prompt: 'p' } },
+    key: string = KEYS.alice,
+  ) => {
     const result = await h.gql(GENERATE, { input }, key);
     expect(result.data?.generateVideo.__typename).toBe('GenerateVideoSuccess');
     return result.data!.generateVideo.task as { id: string; upstreamTaskId: string };
@@ -87,16 +102,25 @@ describe('subscriptions over graphql-ws', () => {
   it("refuses another client's task with an error and no events", async () => {
     const task = await submit({ textToVideo: { prompt: 'private' } }, KEYS.alice);
     const sub = subscribe<Event>(client(KEYS.bob), TASK_UPDATED, { id: task.id });
-    await expect(sub.completed).rejects.toEqual([expect.objectContaining({ message: 'No such task for this client.', extensions: { code: 'NOT_FOUND' } })]);
+    await expect(sub.completed).rejects.toEqual([
+      expect.objectContaining({ message: 'No such task for this client.', extensions: { code: 'NOT_FOUND' } }),
+    ]);
     expect(sub.events).toEqual([]);
   });
 
   it("myVideoTaskUpdates carries every change of the caller's tasks and never another client's", async () => {
     const running = h.gateway.server.sharedSubscriptions();
-    const mine = subscribe<{ myVideoTaskUpdates: { id: string; status: string; revision: number } }>(client(KEYS.alice), MY_UPDATES);
+    const mine = subscribe<{ myVideoTaskUpdates: { id: string; status: string; revision: number } }>(
+      client(KEYS.alice),
+      MY_UPDATES,
+    );
     const theirs = subscribe<{ myVideoTaskUpdates: { id: string } }>(client(KEYS.bob), MY_UPDATES);
     // graphql-ws does not acknowledge subscriptions: wait until the server runs both.
-    await waitFor(() => h.gateway.server.sharedSubscriptions(), (n) => n === running + 2, { what: 'both subscriptions to start' });
+    await waitFor(
+      () => h.gateway.server.sharedSubscriptions(),
+      (n) => n === running + 2,
+      { what: 'both subscriptions to start' },
+    );
     const bobTask = await submit({ textToVideo: { prompt: 'bob' } }, KEYS.bob);
     await theirs.received(1);
     const task = await submit();

@@ -19,7 +19,13 @@ describe('task poller expiry', () => {
   beforeAll(async () => {
     sim = await startSimulator({ apiKey: 'k', queueMs: 60_000, runMs: 60_000 });
     store = await openStore('memory://');
-    const upstream = new HttpUpstreamClient({ baseUrl: sim.url, apiKey: 'k', createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 1000 });
+    const upstream = new HttpUpstreamClient({
+      baseUrl: sim.url,
+      apiKey: 'k',
+      createPath: '/v1/video/generations',
+      statusPath: '/v1/video/generations/{id}',
+      timeoutMs: 1000,
+    });
     poller = new TaskPoller({
       tasks: store.tasks,
       upstream,
@@ -44,11 +50,20 @@ describe('task poller expiry', () => {
     const created = await fetch(`${sim.url}/v1/video/generations`, {
       method: 'POST',
       headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'spark_dance_v1_0_lite_t2v', content: [{ type: 'text', text: 'never ends [sim:stall]' }] }),
+      body: JSON.stringify({
+        model: 'spark_dance_v1_0_lite_t2v',
+        content: [{ type: 'text', text: 'never ends [sim:stall]' }],
+      }),
     });
     const { id: upstreamTaskId } = (await created.json()) as { id: string };
     const task = queuedTask(
-      { id: 'vt_expiring', upstreamTaskId, prompt: 'never ends', options: { ...DEFAULT_T2V_OPTIONS, executionExpiresAfter: 3600 }, expiresAt: new Date(clock + 3600_000).toISOString() },
+      {
+        id: 'vt_expiring',
+        upstreamTaskId,
+        prompt: 'never ends',
+        options: { ...DEFAULT_T2V_OPTIONS, executionExpiresAfter: 3600 },
+        expiresAt: new Date(clock + 3600_000).toISOString(),
+      },
       clock,
     );
     await store.tasks.insert(task);

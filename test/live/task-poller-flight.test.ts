@@ -25,7 +25,13 @@ describe('task poller: single flight and rate limits', () => {
   beforeEach(async () => {
     sim = await startSimulator({ apiKey: 'k', queueMs: 600_000, runMs: 600_000 });
     store = await openStore('memory://');
-    upstream = new HttpUpstreamClient({ baseUrl: sim.url, apiKey: 'k', createPath: '/v1/video/generations', statusPath: '/v1/video/generations/{id}', timeoutMs: 5000 });
+    upstream = new HttpUpstreamClient({
+      baseUrl: sim.url,
+      apiKey: 'k',
+      createPath: '/v1/video/generations',
+      statusPath: '/v1/video/generations/{id}',
+      timeoutMs: 5000,
+    });
   });
   afterEach(async () => {
     await poller.stop();
@@ -34,36 +40,78 @@ describe('task poller: single flight and rate limits', () => {
   });
 
   it('keeps one read in flight per task however many refreshes arrive, and re-reads once after it', async () => {
-    poller = new TaskPoller({ tasks: store.tasks, upstream, logger: createLogger('silent'), minIntervalMs: 60_000, maxIntervalMs: 60_000, concurrency: 4 });
+    poller = new TaskPoller({
+      tasks: store.tasks,
+      upstream,
+      logger: createLogger('silent'),
+      minIntervalMs: 60_000,
+      maxIntervalMs: 60_000,
+      concurrency: 4,
+    });
     const upstreamTaskId = await createUpstreamTask();
     await store.tasks.insert(queuedTask({ id: 'vt_flight', upstreamTaskId }, Date.now()));
     sim.faults.add({ route: 'status', delayMs: 300 }); // hold the first read in flight
     poller.refreshNow('vt_flight');
-    await waitFor(() => sim.stats().statusReads, (n) => n === 1, { what: 'the first read to start' });
+    await waitFor(
+      () => sim.stats().statusReads,
+      (n) => n === 1,
+      { what: 'the first read to start' },
+    );
     for (let i = 0; i < 20; i += 1) poller.refreshNow('vt_flight');
-    await waitFor(() => sim.stats().statusReads, (n) => n === 2, { what: 'the follow-up read' });
+    await waitFor(
+      () => sim.stats().statusReads,
+      (n) => n === 2,
+      { what: 'the follow-up read' },
+    );
     // The follow-up read is done once only the 60 s read is left scheduled: the 20 refreshes
     // collapsed into that one extra read.
-    await waitFor(() => poller.nextReadInMs('vt_flight'), (ms) => ms !== undefined && ms > 1_000, { what: 'the follow-up read to finish' });
+    await waitFor(
+      () => poller.nextReadInMs('vt_flight'),
+      (ms) => ms !== undefined && ms > 1_000,
+      { what: 'the follow-up read to finish' },
+    );
     expect(sim.stats().statusReads).toBe(2);
   });
 
   it('tells when it stops following a task: finished, or gone from the store', async () => {
     const dropped: string[] = [];
-    poller = new TaskPoller({ tasks: store.tasks, upstream, logger: createLogger('silent'), minIntervalMs: 10, maxIntervalMs: 10, concurrency: 4, onUnwatch: (id) => dropped.push(id) });
+    poller = new TaskPoller({
+      tasks: store.tasks,
+      upstream,
+      logger: createLogger('silent'),
+      minIntervalMs: 10,
+      maxIntervalMs: 10,
+      concurrency: 4,
+      onUnwatch: (id) => dropped.push(id),
+    });
     const upstreamTaskId = await createUpstreamTask();
     await store.tasks.insert(queuedTask({ id: 'vt_done', upstreamTaskId }, Date.now()));
     poller.watch('vt_done');
     poller.watch('vt_missing'); // never stored
-    await waitFor(() => dropped, (ids) => ids.includes('vt_missing'), { what: 'the missing task to be dropped' });
+    await waitFor(
+      () => dropped,
+      (ids) => ids.includes('vt_missing'),
+      { what: 'the missing task to be dropped' },
+    );
     expect(dropped).toEqual(['vt_missing']);
     sim.control.complete(upstreamTaskId);
-    await waitFor(() => dropped, (ids) => ids.includes('vt_done'), { what: 'the finished task to be dropped' });
+    await waitFor(
+      () => dropped,
+      (ids) => ids.includes('vt_done'),
+      { what: 'the finished task to be dropped' },
+    );
     expect(poller.size).toBe(0);
   });
 
   it('pauses all reads for the Retry-After of a 429', async () => {
-    poller = new TaskPoller({ tasks: store.tasks, upstream, logger: createLogger('silent'), minIntervalMs: 10, maxIntervalMs: 10, concurrency: 4 });
+    poller = new TaskPoller({
+      tasks: store.tasks,
+      upstream,
+      logger: createLogger('silent'),
+      minIntervalMs: 10,
+      maxIntervalMs: 10,
+      concurrency: 4,
+    });
     const ids = [await createUpstreamTask(), await createUpstreamTask()];
     sim.faults.add({ route: 'status', status: 429, retryAfterSeconds: 1 });
     const started = Date.now();
@@ -72,7 +120,11 @@ describe('task poller: single flight and rate limits', () => {
     // Both timers are set before the 429 arrives: the one not yet fired must wait too.
     poller.watch('vt_a');
     poller.watch('vt_b');
-    await waitFor(() => sim.stats().statusReads, (n) => n >= 1, { what: 'the rate-limited read' });
+    await waitFor(
+      () => sim.stats().statusReads,
+      (n) => n >= 1,
+      { what: 'the rate-limited read' },
+    );
     await waitFor(
       () => sim.stats().statusReads,
       (n) => n >= 3,

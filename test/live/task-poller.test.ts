@@ -38,7 +38,11 @@ describe('task poller', () => {
   it('declares a task FAILED only after repeated 404s, not on the first blip', async () => {
     const task = await submit();
     h.simulator.faults.add({ route: 'status', status: 404, errorCode: '003004098', times: 2 });
-    await waitFor(() => h.simulator.stats().statusReadsByTask[task.upstreamTaskId] ?? 0, (n) => n >= 3, { what: 'reads past the blip' });
+    await waitFor(
+      () => h.simulator.stats().statusReadsByTask[task.upstreamTaskId] ?? 0,
+      (n) => n >= 3,
+      { what: 'reads past the blip' },
+    );
     const still = await h.gql(`query($id: ID!) { videoTask(id: $id) { status } }`, { id: task.id });
     expect(still.data!.videoTask.status).toBe('QUEUED');
 

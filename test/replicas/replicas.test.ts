@@ -1,6 +1,5 @@
 import { sumDecimals } from '../../src/domain/decimal-sum';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { GENERATE } from '../support/gateway-harness';
 import { spawnGateway, type GatewayProcess } from '../support/gateway-process';
 import { freePort } from '../support/free-port';
 import { createTestDatabase, type TestDatabase } from '../support/postgres';
@@ -13,7 +12,14 @@ import { subscribe, wsClient } from '../support/ws-client';
  * task, a replica killed with tasks in flight, shared caps and rate, keyed single flight.
  */
 const UPSTREAM_KEY = 'sim-upstream-key';
-const CLIENT_KEYS = { alice: 'key-alice', bob: 'key-bob', carol: 'key-carol', dave: 'key-dave', erin: 'key-erin', ops: 'key-ops' };
+const CLIENT_KEYS = {
+  alice: 'key-alice',
+  bob: 'key-bob',
+  carol: 'key-carol',
+  dave: 'key-dave',
+  erin: 'key-erin',
+  ops: 'key-ops',
+};
 const TASK = 'id status revision upstreamTaskId usage { costUsd }';
 
 interface Replica {
@@ -54,7 +60,11 @@ describe('three replicas on one PostgreSQL', () => {
     gql(replica, key, `query($id: ID!) { videoTask(id: $id) { ${TASK} } }`, { id });
   const submit = async (replica: Replica, key: string, prompt: string) => {
     const body = await gql(replica, key, GENERATE_KEYED, { input: text(prompt) });
-    return body.data?.generateVideo as { __typename: string; code?: string; task?: { id: string; upstreamTaskId: string } };
+    return body.data?.generateVideo as {
+      __typename: string;
+      code?: string;
+      task?: { id: string; upstreamTaskId: string };
+    };
   };
 
   beforeAll(async () => {
@@ -135,7 +145,9 @@ describe('three replicas on one PostgreSQL', () => {
         { what: 'the end on myVideoTaskUpdates' },
       );
       const all = mine.events.map((event) => event.myVideoTaskUpdates).filter((task) => task.id === id);
-      expect(all.map((task) => task.revision)).toEqual([...new Set(all.map((task) => task.revision))].sort((x, y) => x - y));
+      expect(all.map((task) => task.revision)).toEqual(
+        [...new Set(all.map((task) => task.revision))].sort((x, y) => x - y),
+      );
       expect(seen[0]!.status).toBe('QUEUED');
       // One poller for the task, whatever the number of replicas: an early read and the callback's.
       expect(sim.stats().statusReadsByTask[upstreamTaskId]).toBeLessThanOrEqual(3);
@@ -149,7 +161,9 @@ describe('three replicas on one PostgreSQL', () => {
     const input = text('one create however often it is sent');
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        gql(replicas[i % 3]!, CLIENT_KEYS.bob, GENERATE_KEYED, { input, key: 'order-7' }).then((body) => body.data?.generateVideo),
+        gql(replicas[i % 3]!, CLIENT_KEYS.bob, GENERATE_KEYED, { input, key: 'order-7' }).then(
+          (body) => body.data?.generateVideo,
+        ),
       ),
     );
     expect(sim.stats().creates - before).toBe(1);
@@ -159,7 +173,9 @@ describe('three replicas on one PostgreSQL', () => {
   });
 
   it('holds the per-client cap and the submission rate across replicas', async () => {
-    const capped = await Promise.all(Array.from({ length: 6 }, (_, i) => submit(replicas[i % 3]!, CLIENT_KEYS.carol, `cap ${i}`)));
+    const capped = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => submit(replicas[i % 3]!, CLIENT_KEYS.carol, `cap ${i}`)),
+    );
     expect(capped.filter((result) => result.__typename === 'GenerateVideoSuccess')).toHaveLength(3);
     expect(capped.filter((result) => result.code === 'TOO_MANY_ACTIVE_TASKS')).toHaveLength(3);
 
@@ -170,9 +186,13 @@ describe('three replicas on one PostgreSQL', () => {
       outcomes.push(result.code ?? result.__typename);
       if (result.task) sim.control.complete(result.task.upstreamTaskId);
       if (result.task) {
-        await waitFor(() => status(replicas[0]!, CLIENT_KEYS.dave, result.task!.id), (body) => body.data?.videoTask?.status === 'SUCCEEDED', {
-          what: `rate task ${i} to finish`,
-        });
+        await waitFor(
+          () => status(replicas[0]!, CLIENT_KEYS.dave, result.task!.id),
+          (body) => body.data?.videoTask?.status === 'SUCCEEDED',
+          {
+            what: `rate task ${i} to finish`,
+          },
+        );
       }
     }
     expect(outcomes.filter((outcome) => outcome === 'GenerateVideoSuccess')).toHaveLength(5);

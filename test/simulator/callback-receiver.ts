@@ -29,7 +29,11 @@ export async function startReceiver(): Promise<CallbackReceiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '/';
-      receiver.deliveries.push({ path, contentType: req.headers['content-type'], body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      receiver.deliveries.push({
+        path,
+        contentType: req.headers['content-type'],
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       const reply = receiver.reply(path);
       if (reply === 'hang') return;
       res.writeHead(reply === 'ok' ? 204 : 500).end();

@@ -7,7 +7,13 @@ describe('simulator CLI environment', () => {
 
   it('reads every variable', () => {
     expect(
-      simulatorOptionsFromEnv({ SIMULATOR_HOST: '0.0.0.0', SIMULATOR_PORT: '0', SIMULATOR_QUEUE_MS: '10', SIMULATOR_RUN_MS: '20', SIMULATOR_API_KEY: 'k' }),
+      simulatorOptionsFromEnv({
+        SIMULATOR_HOST: '0.0.0.0',
+        SIMULATOR_PORT: '0',
+        SIMULATOR_QUEUE_MS: '10',
+        SIMULATOR_RUN_MS: '20',
+        SIMULATOR_API_KEY: 'k',
+      }),
     ).toEqual({ host: '0.0.0.0', port: 0, queueMs: 10, runMs: 20, apiKey: 'k' });
   });
 

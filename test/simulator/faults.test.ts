@@ -66,7 +66,9 @@ describe('simulator fault injection and stats', () => {
 
   it('drops the connection', async () => {
     sim.faults.add({ route: 'create', dropConnection: true });
-    await expect(fetch(`${sim.url}/v1/video/generations`, { method: 'POST', body: JSON.stringify(t2v()) })).rejects.toThrow();
+    await expect(
+      fetch(`${sim.url}/v1/video/generations`, { method: 'POST', body: JSON.stringify(t2v()) }),
+    ).rejects.toThrow();
     expect(sim.stats().creates).toBe(1);
     expect((await api.create(t2v())).status).toBe(200);
   });
@@ -114,8 +116,13 @@ describe('simulator fault injection and stats', () => {
   });
 
   it('is driven over HTTP under /__simulator/faults', async () => {
-    expect((await admin(sim, 'POST', '/faults', { route: 'create', status: 500, errorCode: '003004099' })).status).toBe(201);
-    const added = await admin(sim, 'POST', '/faults', [{ route: 'status', status: 429, retryAfterSeconds: 5 }, { route: 'any', delayMs: 10 }]);
+    expect((await admin(sim, 'POST', '/faults', { route: 'create', status: 500, errorCode: '003004099' })).status).toBe(
+      201,
+    );
+    const added = await admin(sim, 'POST', '/faults', [
+      { route: 'status', status: 429, retryAfterSeconds: 5 },
+      { route: 'any', delayMs: 10 },
+    ]);
     expect(added.status).toBe(201);
     expect((await admin(sim, 'GET', '/faults')).body.faults).toHaveLength(3);
     const refused = await admin(sim, 'POST', '/faults', [{ route: 'create', status: 500 }, { route: 'nowhere' }]);
@@ -144,7 +151,11 @@ describe('simulator fault injection and stats', () => {
     const snapshot = sim.stats();
     await api.get(id);
     expect(snapshot.statusReadsByTask[id]).toBe(2); // a copy
-    expect((await admin(sim, 'DELETE', '/stats')).body).toMatchObject({ creates: 0, statusReads: 0, statusReadsByTask: {} });
+    expect((await admin(sim, 'DELETE', '/stats')).body).toMatchObject({
+      creates: 0,
+      statusReads: 0,
+      statusReadsByTask: {},
+    });
     await api.get(id);
     sim.resetStats();
     expect(sim.stats().statusReads).toBe(0);
@@ -153,13 +164,23 @@ describe('simulator fault injection and stats', () => {
   it('survives a client that gives up during a delay, and stop() does not wait for it', async () => {
     const local = await startSimulator({ queueMs: 10, runMs: 10 });
     local.faults.add({ route: 'create', delayMs: 300 });
-    await expect(fetch(`${local.url}/v1/video/generations`, { method: 'POST', body: JSON.stringify(t2v()), signal: AbortSignal.timeout(50) })).rejects.toThrow();
+    await expect(
+      fetch(`${local.url}/v1/video/generations`, {
+        method: 'POST',
+        body: JSON.stringify(t2v()),
+        signal: AbortSignal.timeout(50),
+      }),
+    ).rejects.toThrow();
     local.faults.add({ route: 'status', delayMs: 60_000 });
     const hanging = fetch(`${local.url}/v1/video/generations/x`).then(
       () => 'answered',
       () => 'failed',
     );
-    await waitFor(() => local.stats().statusReads, (reads) => reads === 1, { what: 'the request to arrive' });
+    await waitFor(
+      () => local.stats().statusReads,
+      (reads) => reads === 1,
+      { what: 'the request to arrive' },
+    );
     const started = Date.now();
     await local.stop();
     expect(Date.now() - started).toBeLessThan(1000);

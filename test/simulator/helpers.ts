@@ -27,7 +27,13 @@ export function client(sim: RunningSimulator, key: string | null) {
   return {
     async create(body: unknown): Promise<Answer> {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
-      return answer(await fetch(`${sim.url}/v1/video/generations`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: raw }));
+      return answer(
+        await fetch(`${sim.url}/v1/video/generations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth },
+          body: raw,
+        }),
+      );
     },
     async get(id: string): Promise<Answer> {
       return answer(await fetch(`${sim.url}/v1/video/generations/${encodeURIComponent(id)}`, { headers: auth }));
@@ -52,7 +58,10 @@ export async function admin(sim: RunningSimulator, method: string, path: string,
 }
 
 /** A valid T2V body, with overrides. */
-export function t2v(overrides: Record<string, unknown> = {}, prompt = 'a red fox running through fresh snow'): Record<string, unknown> {
+export function t2v(
+  overrides: Record<string, unknown> = {},
+  prompt = 'a red fox running through fresh snow',
+): Record<string, unknown> {
   return { model: 'spark_dance_v1_0_lite_t2v', content: [{ type: 'text', text: prompt }], ...overrides };
 }
 

@@ -17,14 +17,24 @@ describe('simulator task lifecycle (clock moved by hand)', () => {
   it('answers a create with id, pending, created_at and model', async () => {
     const created = await api.create(t2v());
     expect(created.status).toBe(200);
-    expect(created.body).toEqual({ id: expect.any(String), status: 'pending', created_at: Math.floor(clock.now() / 1000), model: 'spark_dance_v1_0_lite_t2v' });
+    expect(created.body).toEqual({
+      id: expect.any(String),
+      status: 'pending',
+      created_at: Math.floor(clock.now() / 1000),
+      model: 'spark_dance_v1_0_lite_t2v',
+    });
   });
 
   it('goes pending -> processing -> completed, with updated_at at each change and output only at the end', async () => {
     const createdAt = clock.now();
     const id = await api.createId(t2v({ resolution: '480p', ratio: '9:16', duration: 3 }));
     const pending = await api.get(id);
-    expect(pending.body).toMatchObject({ id, status: 'pending', created_at: Math.floor(createdAt / 1000), updated_at: Math.floor(createdAt / 1000) });
+    expect(pending.body).toMatchObject({
+      id,
+      status: 'pending',
+      created_at: Math.floor(createdAt / 1000),
+      updated_at: Math.floor(createdAt / 1000),
+    });
     expect(pending.body).not.toHaveProperty('output');
     expect(pending.body).not.toHaveProperty('usage');
     expect(pending.body).not.toHaveProperty('error');
@@ -74,7 +84,11 @@ describe('simulator task lifecycle (clock moved by hand)', () => {
     expect((await mp4.arrayBuffer()).byteLength).toBeGreaterThan(0);
     const png = await fetch(last.url);
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString('latin1'),
+    ).toBe('PNG');
   });
 
   it('has no last frame item when it was not asked for', async () => {
@@ -111,7 +125,10 @@ describe('simulator task lifecycle (clock moved by hand)', () => {
     expect((await api.get(t2vId)).body.status).toBe('processing');
     clock.advance(1);
     const failed = await api.get(t2vId);
-    expect(failed.body).toMatchObject({ status: 'failed', error: { code: '003004095', error_message: 'Internal generation error (simulated)' } });
+    expect(failed.body).toMatchObject({
+      status: 'failed',
+      error: { code: '003004095', error_message: 'Internal generation error (simulated)' },
+    });
     expect(failed.body).not.toHaveProperty('output');
     expect(failed.body).not.toHaveProperty('usage');
     expect((await api.get(i2vId)).body.error.code).toBe('003006095');
@@ -154,7 +171,9 @@ describe('simulator task lifecycle (clock moved by hand)', () => {
   it('answers 404 with 003004098 for an unknown task id', async () => {
     const missing = await api.get('sdt-does-not-exist');
     expect(missing.status).toBe(404);
-    expect(missing.body).toEqual({ error: { code: '003004098', error_message: expect.stringContaining('sdt-does-not-exist') } });
+    expect(missing.body).toEqual({
+      error: { code: '003004098', error_message: expect.stringContaining('sdt-does-not-exist') },
+    });
   });
 });
 
@@ -218,7 +237,11 @@ describe('simulator control', () => {
       const id = await q.createId(t2v());
       quick.control.expire(id);
       quick.control.setStatus(id, 'pending');
-      await waitFor(async () => (await q.get(id)).body.status, (s) => s === 'completed', { what: 'completion after restart' });
+      await waitFor(
+        async () => (await q.get(id)).body.status,
+        (s) => s === 'completed',
+        { what: 'completion after restart' },
+      );
     } finally {
       await quick.stop();
     }

@@ -80,7 +80,12 @@ describe('simulator pricing', () => {
         generated_videos: 1,
       });
 
-      const i2vId = await api.createId(i2v({ resolution: '1080p', frames: 57, service_tier: 'flex' }, [image(undefined, 'first_frame'), image(undefined, 'last_frame')]));
+      const i2vId = await api.createId(
+        i2v({ resolution: '1080p', frames: 57, service_tier: 'flex' }, [
+          image(undefined, 'first_frame'),
+          image(undefined, 'last_frame'),
+        ]),
+      );
       sim.control.complete(i2vId);
       expect((await api.get(i2vId)).body.usage).toEqual({
         cost: '0.13851',

@@ -27,13 +27,19 @@ describe('simulator HTTP surface', () => {
     });
     expect(create.status).toBe(401);
     const body = await create.text();
-    expect(JSON.parse(body)).toEqual({ error: { code: 'unauthorized', error_message: expect.stringMatching(/API key/) } });
+    expect(JSON.parse(body)).toEqual({
+      error: { code: 'unauthorized', error_message: expect.stringMatching(/API key/) },
+    });
     if (key) expect(body).not.toContain(key);
     expect((await client(sim, key).get('any')).status).toBe(401);
   });
 
   it('accepts the key with any case of "Bearer"', async () => {
-    const answer = await fetch(`${sim.url}/v1/video/generations`, { method: 'POST', headers: { authorization: `bearer ${KEY}` }, body: JSON.stringify(t2v()) });
+    const answer = await fetch(`${sim.url}/v1/video/generations`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${KEY}` },
+      body: JSON.stringify(t2v()),
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -58,7 +64,15 @@ describe('simulator HTTP surface', () => {
 
   it('never crashes on odd input', async () => {
     const api = client(sim, KEY);
-    for (const body of ['', 'null', '[]', '"text"', '{"model": {"a": 1}}', '\u0000\u0001', '{"content": [null, {"type": null}]}']) {
+    for (const body of [
+      '',
+      'null',
+      '[]',
+      '"text"',
+      '{"model": {"a": 1}}',
+      '\u0000\u0001',
+      '{"content": [null, {"type": null}]}',
+    ]) {
       expect((await api.create(body)).status).toBe(400);
     }
     expect((await api.create(t2v())).status).toBe(200);

@@ -4,7 +4,8 @@ import { checkImageUrl } from '../../src/simulator/image-url';
 import { client, i2v, image, t2v } from './helpers';
 
 const KEY = 'validation-key';
-const PNG_DATA_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+const PNG_DATA_URL =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 const text = (value: unknown) => ({ type: 'text', text: value });
 const MiB = 1024 * 1024;
 
@@ -85,7 +86,19 @@ describe('simulator wire validation', () => {
       ['duration 12', { duration: 12 }],
       ['seed -1', { seed: -1 }],
       ['seed 2^32-1', { seed: 2 ** 32 - 1 }],
-      ['every option', { resolution: '1080p', ratio: '21:9', camera_fixed: true, watermark: true, return_last_frame: false, service_tier: 'flex', execution_expires_after: 3600, callback_url: 'https://example.com/hook' }],
+      [
+        'every option',
+        {
+          resolution: '1080p',
+          ratio: '21:9',
+          camera_fixed: true,
+          watermark: true,
+          return_last_frame: false,
+          service_tier: 'flex',
+          execution_expires_after: 3600,
+          callback_url: 'https://example.com/hook',
+        },
+      ],
       ['execution_expires_after 259200', { execution_expires_after: 259200 }],
       ['unknown extra fields', { something_new: 1 }],
     ])('accepts %s', async (_name, overrides) => {
@@ -103,21 +116,64 @@ describe('simulator wire validation', () => {
       ['two text items', i2v({}, [text('a'), text('b'), image()]), /at most one text item/],
       ['blank text', i2v({}, [text(' '), image()]), /blank/],
       ['a lone last frame', i2v({}, [image(undefined, 'last_frame')]), /single image is a first frame/],
-      ['two first frames', i2v({}, [image(undefined, 'first_frame'), image(undefined, 'first_frame')]), /first_frame and last_frame/],
+      [
+        'two first frames',
+        i2v({}, [image(undefined, 'first_frame'), image(undefined, 'first_frame')]),
+        /first_frame and last_frame/,
+      ],
       ['two images without roles', i2v({}, [image(), image()]), /first_frame and last_frame/],
       ['three images without roles', i2v({}, [image(), image(), image()]), /3 images/],
-      ['five reference images', i2v({}, Array.from({ length: 5 }, () => image(undefined, 'reference_image'))), /1 to 4 allowed, got 5/],
-      ['reference mixed with a first frame', i2v({}, [image(undefined, 'reference_image'), image(undefined, 'first_frame')]), /must be reference_image/],
+      [
+        'five reference images',
+        i2v(
+          {},
+          Array.from({ length: 5 }, () => image(undefined, 'reference_image')),
+        ),
+        /1 to 4 allowed, got 5/,
+      ],
+      [
+        'reference mixed with a first frame',
+        i2v({}, [image(undefined, 'reference_image'), image(undefined, 'first_frame')]),
+        /must be reference_image/,
+      ],
       ['an unknown role', i2v({}, [image(undefined, 'cover')]), /role must be one of/],
-      ['reference images at 1080p', i2v({ resolution: '1080p' }, [image(undefined, 'reference_image')]), /1080p is not supported with reference images/],
-      ['reference images with adaptive ratio', i2v({ ratio: 'adaptive' }, [image(undefined, 'reference_image')]), /adaptive is not supported for reference images/],
-      ['reference images with camera_fixed', i2v({ camera_fixed: false }, [image(undefined, 'reference_image')]), /camera_fixed is not supported/],
-      ['image_url without url', i2v({}, [{ type: 'image_url', image_url: {}, role: 'first_frame' }]), /image_url.url must be a non-empty string/],
-      ['image_url not an object', i2v({}, [{ type: 'image_url', image_url: 'https://example.com/a.png' }]), /must be an object/],
+      [
+        'reference images at 1080p',
+        i2v({ resolution: '1080p' }, [image(undefined, 'reference_image')]),
+        /1080p is not supported with reference images/,
+      ],
+      [
+        'reference images with adaptive ratio',
+        i2v({ ratio: 'adaptive' }, [image(undefined, 'reference_image')]),
+        /adaptive is not supported for reference images/,
+      ],
+      [
+        'reference images with camera_fixed',
+        i2v({ camera_fixed: false }, [image(undefined, 'reference_image')]),
+        /camera_fixed is not supported/,
+      ],
+      [
+        'image_url without url',
+        i2v({}, [{ type: 'image_url', image_url: {}, role: 'first_frame' }]),
+        /image_url.url must be a non-empty string/,
+      ],
+      [
+        'image_url not an object',
+        i2v({}, [{ type: 'image_url', image_url: 'https://example.com/a.png' }]),
+        /must be an object/,
+      ],
       ['an ftp URL', i2v({}, [image('ftp://example.com/a.png')]), /unsupported scheme "ftp:"/],
       ['not a URL', i2v({}, [image('just words')]), /neither an http\(s\) URL nor a data/],
-      ['an uppercase data URL format', i2v({}, [image(PNG_DATA_URL.replace('image/png', 'image/PNG'))]), /must be lowercase/],
-      ['an undocumented format', i2v({}, [image(PNG_DATA_URL.replace('image/png', 'image/jpg'))]), /allowed: jpeg, png, webp, bmp, tiff, gif/],
+      [
+        'an uppercase data URL format',
+        i2v({}, [image(PNG_DATA_URL.replace('image/png', 'image/PNG'))]),
+        /must be lowercase/,
+      ],
+      [
+        'an undocumented format',
+        i2v({}, [image(PNG_DATA_URL.replace('image/png', 'image/jpg'))]),
+        /allowed: jpeg, png, webp, bmp, tiff, gif/,
+      ],
       ['a data URL that is not base64', i2v({}, [image('data:image/png,rawbytes')]), /not of the form/],
       ['bad base64 characters', i2v({}, [image('data:image/png;base64,ab$d')]), /outside the base64 alphabet/],
       ['an empty base64 payload', i2v({}, [image('data:image/png;base64,')]), /empty base64 payload/],
@@ -131,20 +187,39 @@ describe('simulator wire validation', () => {
 
     it.each<[string, unknown]>([
       ['a first frame without role', i2v()],
-      ['a first frame with role and prompt', i2v({ ratio: 'adaptive' }, [text('moving'), image(undefined, 'first_frame')])],
-      ['first and last frames, in either order', i2v({}, [image(undefined, 'last_frame'), image(PNG_DATA_URL, 'first_frame')])],
+      [
+        'a first frame with role and prompt',
+        i2v({ ratio: 'adaptive' }, [text('moving'), image(undefined, 'first_frame')]),
+      ],
+      [
+        'first and last frames, in either order',
+        i2v({}, [image(undefined, 'last_frame'), image(PNG_DATA_URL, 'first_frame')]),
+      ],
       ['one reference image', i2v({ ratio: '1:1' }, [image(undefined, 'reference_image')])],
-      ['four reference images', i2v({ resolution: '480p' }, Array.from({ length: 4 }, () => image(undefined, 'reference_image')))],
+      [
+        'four reference images',
+        i2v(
+          { resolution: '480p' },
+          Array.from({ length: 4 }, () => image(undefined, 'reference_image')),
+        ),
+      ],
       ['every data URL format', i2v({}, [image(PNG_DATA_URL.replace('image/png', 'image/webp'))])],
       ['an empty role', i2v({}, [image(undefined, '')])],
     ])('accepts %s', async (_name, body) => {
       const answer = await api.create(body);
-      expect({ status: answer.status, body: answer.body }).toMatchObject({ status: 200, body: { status: 'pending', model: 'spark_dance_v1_0_lite_i2v' } });
+      expect({ status: answer.status, body: answer.body }).toMatchObject({
+        status: 200,
+        body: { status: 'pending', model: 'spark_dance_v1_0_lite_i2v' },
+      });
     });
 
     it('refuses a base64 image of 30 MiB or more (sent over the wire)', async () => {
       const payload = 'A'.repeat(Math.ceil((30 * MiB * 4) / 3));
-      await expectRefused(i2v({}, [image(`data:image/png;base64,${payload}`)]), '003006099', /must be smaller than 31457280 bytes/);
+      await expectRefused(
+        i2v({}, [image(`data:image/png;base64,${payload}`)]),
+        '003006099',
+        /must be smaller than 31457280 bytes/,
+      );
     });
   });
 
@@ -165,11 +240,15 @@ it('answers 413 to an oversized chunked body (no Content-Length) while it is sti
   const small = await startSimulator({ maxBodyBytes: 100_000 });
   try {
     const answer = await new Promise<string>((resolve, reject) => {
-      const req = request(`${small.url}/v1/video/generations`, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve(`${res.statusCode} ${body}`));
-      });
+      const req = request(
+        `${small.url}/v1/video/generations`,
+        { method: 'POST', headers: { 'transfer-encoding': 'chunked' } },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve(`${res.statusCode} ${body}`));
+        },
+      );
       req.on('error', reject);
       const chunk = Buffer.alloc(16_384, 'a');
       let sent = 0;
@@ -206,7 +285,10 @@ describe('checkImageUrl size boundary', () => {
     expect(checkImageUrl('data:image/gif;base64,AAA=', 3)).toEqual({ ok: true });
     expect(checkImageUrl('data:image/gif;base64,AAAA', 3)).toMatchObject({ ok: false });
     expect(checkImageUrl('data:image/gif;base64,AA==', 2)).toEqual({ ok: true });
-    expect(checkImageUrl('data:image/gif;base64,A', 10)).toMatchObject({ ok: false, problem: expect.stringMatching(/truncated/) });
+    expect(checkImageUrl('data:image/gif;base64,A', 10)).toMatchObject({
+      ok: false,
+      problem: expect.stringMatching(/truncated/),
+    });
   });
 
   it('accepts http and https URLs only', () => {

@@ -47,6 +47,8 @@ describe('in-process caches', () => {
 describe('CACHE_URL', () => {
   it('refuses a non-Redis URL and an unreachable Redis with a CacheOpenError naming the setting', async () => {
     await expect(openCaches({ url: 'memcached://127.0.0.1' })).rejects.toBeInstanceOf(CacheOpenError);
-    await expect(openCaches({ url: 'redis://:secret@127.0.0.1:1' })).rejects.toThrow(/CACHE_URL redis:\/\/\*\*\*@127\.0\.0\.1:1/);
+    await expect(openCaches({ url: 'redis://:secret@127.0.0.1:1' })).rejects.toThrow(
+      /CACHE_URL redis:\/\/\*\*\*@127\.0\.0\.1:1/,
+    );
   });
 });

@@ -33,7 +33,10 @@ export function t2vGeneration(overrides: Partial<ValidatedGeneration> = {}): Val
 }
 
 /** A just-submitted text-to-video task, created at `createdAtMs`. */
-export function queuedTask(overrides: Partial<VideoTask> = {}, createdAtMs = Date.parse('2026-01-01T00:00:00.000Z')): VideoTask {
+export function queuedTask(
+  overrides: Partial<VideoTask> = {},
+  createdAtMs = Date.parse('2026-01-01T00:00:00.000Z'),
+): VideoTask {
   const createdAt = new Date(createdAtMs).toISOString();
   return {
     id: 'vt_1',

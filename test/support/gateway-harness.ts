@@ -11,7 +11,6 @@ import { waitFor } from './wait-for';
 
 export { freePort };
 
-
 /** Keys every harness gateway accepts: two ordinary clients and an admin. */
 export const KEYS = { alice: 'key-alice', bob: 'key-bob', admin: 'key-admin' } as const;
 const SIMULATOR_KEY = 'sim-key';
@@ -28,7 +27,11 @@ export interface Harness {
   gateway: RunningGateway;
   simulator: RunningSimulator;
   /** GraphQL over HTTP, as `key` (default alice). */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    key?: string | null,
+  ): Promise<GraphQLResponse<T>>;
   /** Polls `videoTask` until its status is one of `statuses`. */
   waitForStatus(taskId: string, statuses: string[], key?: string): Promise<Record<string, any>>;
   /** Stops the gateway only (the store file stays), to start another on it. */
@@ -68,7 +71,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
-    ...(options.callbacks ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'a-test-secret-of-at-least-32-characters' } : {}),
+    ...(options.callbacks
+      ? { PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, CALLBACK_SECRET: 'a-test-secret-of-at-least-32-characters' }
+      : {}),
     LOG_LEVEL: 'silent',
     STORE_URL: dir ? `sqlite://${join(dir, 'gateway.sqlite')}` : 'memory://',
     // The simulator stands in for the real API, configured the way the real one is.
@@ -83,7 +88,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   const config = loadConfig(env);
   const lines = options.logLines;
-  const logger = createLogger(lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL, lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined);
+  const logger = createLogger(
+    lines ? (options.env?.LOG_LEVEL ?? 'info') : env.LOG_LEVEL,
+    lines ? { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } : undefined,
+  );
   const simulatorFilesUrl = filesBaseUrl ? `${simulator.url}/files` : undefined;
   const upstream = { baseUrl: simulator.url, apiKey: SIMULATOR_KEY, simulatorFilesUrl };
   const start = () => startGateway(config, upstream, logger, { spanExporter: options.spanExporter });

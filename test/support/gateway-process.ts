@@ -12,7 +12,10 @@ export interface GatewayProcess {
   /** Raw stdout and stderr so far. */
   output(): string;
   /** Resolves with the first log line matching `predicate` (already seen or future), or rejects at the deadline. */
-  waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   /** Resolves with the exit code (or signal) once the process has ended. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -26,7 +29,10 @@ export function spawnGateway(env: Record<string, string>): GatewayProcess {
   });
   const logs: Array<Record<string, unknown>> = [];
   let raw = '';
-  const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
+  const waiters: Array<{
+    predicate: (line: Record<string, unknown>) => boolean;
+    resolve: (line: Record<string, unknown>) => void;
+  }> = [];
   createInterface({ input: child.stdout! }).on('line', (text) => {
     raw += `${text}\n`;
     let line: Record<string, unknown>;
@@ -58,7 +64,10 @@ export function spawnGateway(env: Record<string, string>): GatewayProcess {
       const seen = logs.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${raw.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no matching log line within ${timeoutMs} ms; output:\n${raw.slice(-3000)}`)),
+          timeoutMs,
+        );
         const done = (line: Record<string, unknown>) => {
           clearTimeout(timer);
           resolve(line);

@@ -38,7 +38,11 @@ export function requestHead(method: string, path: string, headers: Record<string
 /** One chunk of a chunked body (`chunk('')` is the terminating one). */
 export function chunk(data: string | Buffer): Buffer {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-  return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'), bytes, Buffer.from('\r\n', 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(`${bytes.length.toString(16)}\r\n`, 'latin1'),
+    bytes,
+    Buffer.from('\r\n', 'latin1'),
+  ]);
 }
 
 /** Opens a connection to 127.0.0.1:`port`. */
@@ -53,7 +57,12 @@ export function rawConnection(port: number): RawConnection {
   const parse = (ended: boolean): void => {
     const headEnd = received.indexOf('\r\n\r\n');
     if (headEnd === -1) {
-      if (ended) settle.reject(new Error(`connection closed before a response (${errorCode ?? 'no error'}): ${JSON.stringify(received.toString('latin1'))}`));
+      if (ended)
+        settle.reject(
+          new Error(
+            `connection closed before a response (${errorCode ?? 'no error'}): ${JSON.stringify(received.toString('latin1'))}`,
+          ),
+        );
       return;
     }
     const [statusLine = '', ...lines] = received.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -66,7 +75,10 @@ export function rawConnection(port: number): RawConnection {
     const rest = received.subarray(headEnd + 4);
     const body = bodyOf(headers, rest, ended);
     if (body !== undefined) settle.resolve({ status, headers, body });
-    else if (ended) settle.reject(new Error(`connection closed in the middle of a response: ${JSON.stringify(received.toString('latin1'))}`));
+    else if (ended)
+      settle.reject(
+        new Error(`connection closed in the middle of a response: ${JSON.stringify(received.toString('latin1'))}`),
+      );
   };
   socket.on('data', (data: Buffer) => {
     received = Buffer.concat([received, data]);
@@ -94,10 +106,11 @@ export function rawConnection(port: number): RawConnection {
 /** The body once complete, else undefined. */
 function bodyOf(headers: Record<string, string>, rest: Buffer, ended: boolean): string | undefined {
   const length = headers['content-length'];
-  if (length !== undefined) return rest.length >= Number(length) ? rest.subarray(0, Number(length)).toString('utf8') : undefined;
+  if (length !== undefined)
+    return rest.length >= Number(length) ? rest.subarray(0, Number(length)).toString('utf8') : undefined;
   if (headers['transfer-encoding'] !== 'chunked') return ended ? rest.toString('utf8') : undefined;
   const parts: Buffer[] = [];
-  for (let at = 0; ; ) {
+  for (let at = 0; ;) {
     const lineEnd = rest.indexOf('\r\n', at);
     if (lineEnd === -1) return undefined;
     const size = parseInt(rest.subarray(at, lineEnd).toString('latin1'), 16);

@@ -47,7 +47,11 @@ export function rawHttpExchange(
     let socketError: string | undefined;
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no close from the server within ${timeoutMs} ms; received so far: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 300))}`));
+      reject(
+        new Error(
+          `no close from the server within ${timeoutMs} ms; received so far: ${JSON.stringify(Buffer.concat(chunks).toString('latin1').slice(0, 300))}`,
+        ),
+      );
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     // The server may stop reading early (e.g. after refusing the headers): the rest of the write then fails (EPIPE), which is fine.
@@ -59,7 +63,12 @@ export function rawHttpExchange(
       clearTimeout(timer);
       const bytes = Buffer.concat(chunks);
       const { responses, unparsedTail } = parseHttpResponses(bytes, methods);
-      resolve({ responses, bytes, ...(socketError ? { socketError } : {}), ...(unparsedTail !== undefined ? { unparsedTail } : {}) });
+      resolve({
+        responses,
+        bytes,
+        ...(socketError ? { socketError } : {}),
+        ...(unparsedTail !== undefined ? { unparsedTail } : {}),
+      });
     });
   });
 }
@@ -70,7 +79,10 @@ const HEADER_END = Buffer.from('\r\n\r\n', 'latin1');
  * Reads consecutive HTTP/1.x responses from `bytes`; 1xx interim responses are skipped. The
  * n-th final response answers `methods[n]` when given (a HEAD's has no body).
  */
-export function parseHttpResponses(bytes: Buffer, methods: readonly string[] = []): { responses: RawHttpResponse[]; unparsedTail?: string } {
+export function parseHttpResponses(
+  bytes: Buffer,
+  methods: readonly string[] = [],
+): { responses: RawHttpResponse[]; unparsedTail?: string } {
   const responses: RawHttpResponse[] = [];
   let offset = 0;
   const stop = () => ({ responses, unparsedTail: bytes.subarray(offset).toString('latin1') });

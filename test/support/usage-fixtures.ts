@@ -55,7 +55,14 @@ export function submittedTask(spec: TaskSpec): VideoTask {
 
 /** How a test task ends. */
 export type Outcome =
-  | { status: VideoTaskStatus.SUCCEEDED; costUsd: string; discountUsd?: string; inputTokens?: number; outputTokens?: number; videos?: number }
+  | {
+      status: VideoTaskStatus.SUCCEEDED;
+      costUsd: string;
+      discountUsd?: string;
+      inputTokens?: number;
+      outputTokens?: number;
+      videos?: number;
+    }
   | { status: VideoTaskStatus.FAILED | VideoTaskStatus.EXPIRED };
 
 /** The usage block the upstream reports for a success. */
@@ -103,7 +110,12 @@ export function observe(outcome: Outcome, atMs: number): (current: VideoTask) =>
             videos: [],
             lastFrameUrl: null,
             usage: null,
-            error: { code: outcome.status === VideoTaskStatus.FAILED ? 'GENERATION_FAILED' : 'TASK_EXPIRED', upstreamCode: null, message: 'no video', retryable: false },
+            error: {
+              code: outcome.status === VideoTaskStatus.FAILED ? 'GENERATION_FAILED' : 'TASK_EXPIRED',
+              upstreamCode: null,
+              message: 'no video',
+              retryable: false,
+            },
           },
       new Date(atMs).toISOString(),
     );
@@ -111,7 +123,12 @@ export function observe(outcome: Outcome, atMs: number): (current: VideoTask) =>
 
 /** The change the poller makes when a task starts running. */
 export function observeRunning(atMs: number): (current: VideoTask) => VideoTask | null {
-  return (current) => applyObservation(current, { status: VideoTaskStatus.RUNNING, videos: [], lastFrameUrl: null, usage: null, error: null }, new Date(atMs).toISOString());
+  return (current) =>
+    applyObservation(
+      current,
+      { status: VideoTaskStatus.RUNNING, videos: [], lastFrameUrl: null, usage: null, error: null },
+      new Date(atMs).toISOString(),
+    );
 }
 
 /** Costs that break float arithmetic and exercise every scale. */
@@ -129,14 +146,21 @@ export interface WorkloadTask {
  * failures and expiries without usage, some tasks left unfinished; creation times spread
  * over `spanMs` from `startMs` (several share a millisecond).
  */
-export function workload(seed: number, count: number, options: { clients: readonly string[]; startMs: number; spanMs: number; unfinishedShare?: number }): WorkloadTask[] {
+export function workload(
+  seed: number,
+  count: number,
+  options: { clients: readonly string[]; startMs: number; spanMs: number; unfinishedShare?: number },
+): WorkloadTask[] {
   const random = prng(seed);
   const modes = Object.values(GenerationMode);
   const tiers = Object.values(ServiceTier);
   return Array.from({ length: count }, (_, i) => {
     const mode = pick(random, modes);
     // Reference images do not support 1080p.
-    const resolutions = mode === GenerationMode.REFERENCE_IMAGES ? [VideoResolution.P480, VideoResolution.P720] : Object.values(VideoResolution);
+    const resolutions =
+      mode === GenerationMode.REFERENCE_IMAGES
+        ? [VideoResolution.P480, VideoResolution.P720]
+        : Object.values(VideoResolution);
     // Quantized, so that ties in the same millisecond happen.
     const createdAtMs = options.startMs + Math.floor((random() * options.spanMs) / 1000) * 1000;
     const spec: TaskSpec = {

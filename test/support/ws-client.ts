@@ -23,7 +23,11 @@ export function wsClient(url: string, authorization?: string): Client {
 }
 
 /** Subscribes and records every `data` payload (or rejects `completed` with the GraphQL errors). */
-export function subscribe<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Subscription<T> {
+export function subscribe<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Subscription<T> {
   const events: T[] = [];
   const waiters: Array<{ count: number; resolve: () => void }> = [];
   let finish!: (events: T[]) => void;
@@ -66,7 +70,15 @@ export function subscribe<T = Record<string, any>>(client: Client, query: string
       if (events.length >= count) return Promise.resolve(events);
       if (ended) return Promise.reject(ended);
       return new Promise<T[]>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${events.length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(events).slice(0, 500)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `only ${events.length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(events).slice(0, 500)}`,
+              ),
+            ),
+          timeoutMs,
+        );
         waiters.push({
           count,
           resolve: () => {

@@ -2,7 +2,23 @@ import { DOCUMENTED_UPSTREAM_CODES, UpstreamErrorCode, describeUpstreamCode } fr
 import { codeForHttpFailure } from '../../src/upstream/upstream-error';
 
 /** The codes of the docs' two tables, copied here so the test does not depend on the docs at run time. */
-const T2V = ['001', '002', '003', '004', '005', '006', '007', '008', '009', '010', '095', '096', '097', '098', '099'].map((s) => `003004${s}`);
+const T2V = [
+  '001',
+  '002',
+  '003',
+  '004',
+  '005',
+  '006',
+  '007',
+  '008',
+  '009',
+  '010',
+  '095',
+  '096',
+  '097',
+  '098',
+  '099',
+].map((s) => `003004${s}`);
 const I2V = ['095', '096', '097', '098', '099'].map((s) => `003006${s}`);
 
 describe('upstream error-code table', () => {
@@ -16,9 +32,15 @@ describe('upstream error-code table', () => {
   });
 
   it('marks request problems as not retryable and upstream failures as retryable', () => {
-    expect(describeUpstreamCode('003004003')).toMatchObject({ code: UpstreamErrorCode.INVALID_RESOLUTION, retryable: false });
+    expect(describeUpstreamCode('003004003')).toMatchObject({
+      code: UpstreamErrorCode.INVALID_RESOLUTION,
+      retryable: false,
+    });
     expect(describeUpstreamCode('003004010')).toMatchObject({ code: UpstreamErrorCode.MISSING_TEXT, retryable: false });
-    expect(describeUpstreamCode('003006095')).toMatchObject({ code: UpstreamErrorCode.GENERATION_FAILED, retryable: true });
+    expect(describeUpstreamCode('003006095')).toMatchObject({
+      code: UpstreamErrorCode.GENERATION_FAILED,
+      retryable: true,
+    });
     expect(describeUpstreamCode(' 003004099 ')).toMatchObject({ code: UpstreamErrorCode.TASK_CREATION_FAILED });
     expect(describeUpstreamCode('003006001')).toBeUndefined(); // not in the I2V table
     expect(describeUpstreamCode('nonsense')).toBeUndefined();

@@ -2,7 +2,11 @@ import { GenerationMode, ImageRole, VideoModel } from '../../src/domain/generati
 import { AspectRatio } from '../../src/domain/generation-options';
 import { VideoTaskStatus } from '../../src/domain/task-status';
 import { startSimulator, type RunningSimulator } from '../../src/simulator';
-import { HttpUpstreamClient, parseRetryAfter, type HttpUpstreamClientOptions } from '../../src/upstream/http-upstream-client';
+import {
+  HttpUpstreamClient,
+  parseRetryAfter,
+  type HttpUpstreamClientOptions,
+} from '../../src/upstream/http-upstream-client';
 import { UpstreamRequestError } from '../../src/upstream/upstream-error';
 import { DEFAULT_T2V_OPTIONS, t2vGeneration } from '../support/fixtures';
 import { freePort } from '../support/free-port';
@@ -46,7 +50,11 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
   it('creates a task and reads it to completion with video, last frame and usage', async () => {
     const created = await client.createTask(t2v);
     expect(created.upstreamTaskId).toEqual(expect.any(String));
-    const done = await waitFor(() => client.getTask(created.upstreamTaskId), (s) => s.status === VideoTaskStatus.SUCCEEDED, { what: 'completion' });
+    const done = await waitFor(
+      () => client.getTask(created.upstreamTaskId),
+      (s) => s.status === VideoTaskStatus.SUCCEEDED,
+      { what: 'completion' },
+    );
     expect(done.videos).toHaveLength(1);
     expect(done.videos[0]).toMatchObject({ fps: 24, resolution: '720p', ratio: '16:9' });
     expect(done.lastFrameUrl).toMatch(/\.png$/);
@@ -62,8 +70,30 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
       prompt: null,
       options: { ...t2v.options, ratio: AspectRatio.ADAPTIVE },
       images: [
-        { source: 'https://example.com/a.png', facts: { role: ImageRole.FIRST_FRAME, url: 'https://example.com/a.png', mimeType: null, width: null, height: null, sizeBytes: null, sha256: null } },
-        { source: 'https://example.com/b.png', facts: { role: ImageRole.LAST_FRAME, url: 'https://example.com/b.png', mimeType: null, width: null, height: null, sizeBytes: null, sha256: null } },
+        {
+          source: 'https://example.com/a.png',
+          facts: {
+            role: ImageRole.FIRST_FRAME,
+            url: 'https://example.com/a.png',
+            mimeType: null,
+            width: null,
+            height: null,
+            sizeBytes: null,
+            sha256: null,
+          },
+        },
+        {
+          source: 'https://example.com/b.png',
+          facts: {
+            role: ImageRole.LAST_FRAME,
+            url: 'https://example.com/b.png',
+            mimeType: null,
+            width: null,
+            height: null,
+            sizeBytes: null,
+            sha256: null,
+          },
+        },
       ],
     });
     expect(created.upstreamTaskId).toEqual(expect.any(String));
@@ -72,14 +102,25 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
   it('maps a 4xx with a documented code to a non-retryable rejection', async () => {
     sim.faults.add({ route: 'create', status: 400, errorCode: '003004005' });
     const error = await rejection(client.createTask(t2v));
-    expect(error).toMatchObject({ kind: 'rejected', code: 'UPSTREAM_INVALID_DURATION', upstreamCode: '003004005', httpStatus: 400, retryable: false });
+    expect(error).toMatchObject({
+      kind: 'rejected',
+      code: 'UPSTREAM_INVALID_DURATION',
+      upstreamCode: '003004005',
+      httpStatus: 400,
+      retryable: false,
+    });
   });
 
   it('never retries a create, even on 5xx', async () => {
     sim.faults.add({ route: 'create', status: 503, body: { message: 'down for maintenance' }, times: 5 });
     const before = sim.stats().creates;
     const error = await rejection(client.createTask(t2v));
-    expect(error).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_SERVER_ERROR', httpStatus: 503, upstreamCode: null });
+    expect(error).toMatchObject({
+      kind: 'unavailable',
+      code: 'UPSTREAM_SERVER_ERROR',
+      httpStatus: 503,
+      upstreamCode: null,
+    });
     expect(error.retryable).toBe(true);
     expect(sim.stats().creates - before).toBe(1);
   });
@@ -121,14 +162,17 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
   });
 
   it('retries a timed-out status read, and counts timeouts towards opening the circuit', async () => {
-    const quick = new HttpUpstreamClient(options({ timeoutMs: 100, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 60_000 } }));
+    const quick = new HttpUpstreamClient(
+      options({ timeoutMs: 100, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 60_000 } }),
+    );
     const created = await quick.createTask(t2v);
     sim.faults.add({ route: 'status', delayMs: 400 });
     const before = sim.stats().statusReads;
     expect((await quick.getTask(created.upstreamTaskId)).upstreamTaskId).toBe(created.upstreamTaskId);
     expect(sim.stats().statusReads - before).toBe(2);
     sim.faults.add({ route: 'create', delayMs: 400, times: 3 });
-    for (let i = 0; i < 3; i += 1) expect(await rejection(quick.createTask(t2v))).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+    for (let i = 0; i < 3; i += 1)
+      expect(await rejection(quick.createTask(t2v))).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
     const creates = sim.stats().creates;
     expect(await rejection(quick.createTask(t2v))).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE' });
     expect(sim.stats().creates).toBe(creates);
@@ -136,7 +180,10 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
 
   it('treats a non-JSON 2xx and a body without an id as malformed', async () => {
     sim.faults.add({ route: 'create', status: 200, malformed: true });
-    expect(await rejection(client.createTask(t2v))).toMatchObject({ kind: 'malformed', code: 'UPSTREAM_MALFORMED_RESPONSE' });
+    expect(await rejection(client.createTask(t2v))).toMatchObject({
+      kind: 'malformed',
+      code: 'UPSTREAM_MALFORMED_RESPONSE',
+    });
     sim.faults.add({ route: 'create', status: 200, body: { status: 'pending' } });
     expect(await rejection(client.createTask(t2v))).toMatchObject({ kind: 'malformed' });
   });
@@ -150,9 +197,19 @@ describe('HttpUpstreamClient against the simulator (real HTTP on loopback)', () 
 
   it('reports an unreachable upstream as unavailable', async () => {
     const port = await freePort();
-    const nowhere = new HttpUpstreamClient(options({ baseUrl: `http://127.0.0.1:${port}`, statusRetry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 } }));
+    const nowhere = new HttpUpstreamClient(
+      options({
+        baseUrl: `http://127.0.0.1:${port}`,
+        statusRetry: { maxAttempts: 1, initialDelayMs: 1, maxDelayMs: 1 },
+      }),
+    );
     // Never connected: the upstream cannot have accepted it, so a retry is safe.
-    expect(await rejection(nowhere.createTask(t2v))).toMatchObject({ kind: 'unavailable', code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: false, retryable: true });
+    expect(await rejection(nowhere.createTask(t2v))).toMatchObject({
+      kind: 'unavailable',
+      code: 'UPSTREAM_UNAVAILABLE',
+      outcomeUnknown: false,
+      retryable: true,
+    });
   });
 
   it('opens the circuit after consecutive failures and fails fast', async () => {

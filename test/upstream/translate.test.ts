@@ -9,7 +9,20 @@ const base: ValidatedGeneration = {
   mode: GenerationMode.REFERENCE_IMAGES,
   model: VideoModel.SPARK_DANCE_V1_0_LITE_I2V,
   prompt: 'p',
-  images: [{ source: 'data:image/png;base64,AAAA', facts: { role: ImageRole.REFERENCE_IMAGE, url: null, mimeType: 'image/png', width: 400, height: 400, sizeBytes: 3, sha256: 'x' } }],
+  images: [
+    {
+      source: 'data:image/png;base64,AAAA',
+      facts: {
+        role: ImageRole.REFERENCE_IMAGE,
+        url: null,
+        mimeType: 'image/png',
+        width: 400,
+        height: 400,
+        sizeBytes: 3,
+        sha256: 'x',
+      },
+    },
+  ],
   warnings: [],
   options: {
     resolution: VideoResolution.P480,
@@ -49,11 +62,18 @@ describe('toWireCreateRequest', () => {
   });
 
   it('sends duration and camera_fixed for text-to-video, and no text item without a prompt', () => {
-    const body = toWireCreateRequest({ ...base, mode: GenerationMode.TEXT_TO_VIDEO, images: [], options: { ...base.options, frames: null, duration: 7, cameraFixed: true } });
+    const body = toWireCreateRequest({
+      ...base,
+      mode: GenerationMode.TEXT_TO_VIDEO,
+      images: [],
+      options: { ...base.options, frames: null, duration: 7, cameraFixed: true },
+    });
     expect(body).toMatchObject({ duration: 7, camera_fixed: true });
     expect(body).not.toHaveProperty('frames');
     expect(body).not.toHaveProperty('callback_url');
-    expect(toWireCreateRequest({ ...base, prompt: null }).content).toEqual([expect.objectContaining({ type: 'image_url' })]);
+    expect(toWireCreateRequest({ ...base, prompt: null }).content).toEqual([
+      expect.objectContaining({ type: 'image_url' }),
+    ]);
   });
 });
 
@@ -84,39 +104,91 @@ describe('reading status answers', () => {
       output: [
         {
           content: [
-            { type: 'video', url: 'https://cdn/v.mp4', size: 1234, jobId: 'j', duration: 5, format: 'mp4', resolution: '720p', ratio: '16:9', fps: 24 },
+            {
+              type: 'video',
+              url: 'https://cdn/v.mp4',
+              size: 1234,
+              jobId: 'j',
+              duration: 5,
+              format: 'mp4',
+              resolution: '720p',
+              ratio: '16:9',
+              fps: 24,
+            },
             { type: 'image', url: 'https://cdn/last.png' },
             { type: 'audio', url: 'https://cdn/a.mp3' },
             { type: 'video' },
           ],
         },
       ],
-      usage: { cost: '0.1000', discount: 0.0375, input_tokens: 10, output_tokens: 20, total_tokens: 30, generated_videos: 1 },
+      usage: {
+        cost: '0.1000',
+        discount: 0.0375,
+        input_tokens: 10,
+        output_tokens: 20,
+        total_tokens: 30,
+        generated_videos: 1,
+      },
       extra_field: true,
     });
     expect(snapshot).toEqual({
       upstreamTaskId: 'up-1',
       status: VideoTaskStatus.SUCCEEDED,
-      videos: [{ url: 'https://cdn/v.mp4', sizeBytes: 1234, jobId: 'j', durationSeconds: 5, format: 'mp4', resolution: '720p', ratio: '16:9', fps: 24 }],
+      videos: [
+        {
+          url: 'https://cdn/v.mp4',
+          sizeBytes: 1234,
+          jobId: 'j',
+          durationSeconds: 5,
+          format: 'mp4',
+          resolution: '720p',
+          ratio: '16:9',
+          fps: 24,
+        },
+      ],
       lastFrameUrl: 'https://cdn/last.png',
-      usage: { costUsd: '0.1', discountUsd: '0.0375', inputTokens: 10, outputTokens: 20, totalTokens: 30, generatedVideos: 1 },
+      usage: {
+        costUsd: '0.1',
+        discountUsd: '0.0375',
+        inputTokens: 10,
+        outputTokens: 20,
+        totalTokens: 30,
+        generatedVideos: 1,
+      },
       error: null,
     });
   });
 
   it('fills usage gaps (the I2V docs list no generated_videos)', () => {
-    const snapshot = parse({ id: 'x', status: 'completed', output: [{ content: [{ type: 'video', url: 'u' }] }], usage: { cost: '1.5', input_tokens: 2, output_tokens: 3 } });
-    expect(snapshot.usage).toEqual({ costUsd: '1.5', discountUsd: '0', inputTokens: 2, outputTokens: 3, totalTokens: 5, generatedVideos: 1 });
+    const snapshot = parse({
+      id: 'x',
+      status: 'completed',
+      output: [{ content: [{ type: 'video', url: 'u' }] }],
+      usage: { cost: '1.5', input_tokens: 2, output_tokens: 3 },
+    });
+    expect(snapshot.usage).toEqual({
+      costUsd: '1.5',
+      discountUsd: '0',
+      inputTokens: 2,
+      outputTokens: 3,
+      totalTokens: 5,
+      generatedVideos: 1,
+    });
   });
 
   it('maps a failed task through the code table, and unknown codes to UPSTREAM_ERROR', () => {
-    expect(parse({ id: 'x', status: 'failed', error: { code: '003006096', error_message: 'bad result' } }).error).toEqual({
+    expect(
+      parse({ id: 'x', status: 'failed', error: { code: '003006096', error_message: 'bad result' } }).error,
+    ).toEqual({
       code: 'UPSTREAM_RESULT_PARSING_FAILED',
       upstreamCode: '003006096',
       message: 'bad result',
       retryable: true,
     });
-    expect(parse({ id: 'x', status: 'failed', error: { code: '42' } }).error).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamCode: '42' });
+    expect(parse({ id: 'x', status: 'failed', error: { code: '42' } }).error).toMatchObject({
+      code: 'UPSTREAM_ERROR',
+      upstreamCode: '42',
+    });
     expect(parse({ id: 'x', status: 'failed' }).error).toMatchObject({ code: 'UPSTREAM_ERROR', upstreamCode: null });
   });
 

@@ -26,16 +26,10 @@ function sextet(code: number): number {
 
 /** Why a base64 payload was refused, in words for an error message. */
 export type Base64Problem =
-  | 'empty'
-  | 'length is not a multiple of 4'
-  | 'invalid character'
-  | 'misplaced padding'
-  | 'non-zero padding bits';
+  'empty' | 'length is not a multiple of 4' | 'invalid character' | 'misplaced padding' | 'non-zero padding bits';
 
 /** The result of {@link inspectBase64Layout}: the decoded size, or why the layout is wrong. */
-export type Base64Layout =
-  | { ok: true; decodedBytes: number }
-  | { ok: false; problem: Base64Problem };
+export type Base64Layout = { ok: true; decodedBytes: number } | { ok: false; problem: Base64Problem };
 
 /**
  * Checks only what can be checked in O(1) (non-empty, length a multiple of 4, at most two

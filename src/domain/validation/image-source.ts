@@ -113,38 +113,64 @@ function checkHttpUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
   try {
     url = new URL(source);
   } catch {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `${describeValue(source)} is not a valid URL; send an http(s) URL or ${DATA_URL_FORM}.`)]);
+    return fail([
+      issue(
+        InputIssueCode.INVALID_IMAGE_URL,
+        `${describeValue(source)} is not a valid URL; send an http(s) URL or ${DATA_URL_FORM}.`,
+      ),
+    ]);
   }
   if (url.protocol === 'data:') {
     // "DATA:image/png..." and similar: valid URLs, but not the exact form the docs require.
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must be written exactly as ${DATA_URL_FORM} (lower case), got ${describeValue(source)}.`)]);
+    return fail([
+      issue(
+        InputIssueCode.INVALID_IMAGE_URL,
+        `A data URL must be written exactly as ${DATA_URL_FORM} (lower case), got ${describeValue(source)}.`,
+      ),
+    ]);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `Unsupported URL scheme "${url.protocol}" in ${describeValue(source)}; only http, https and base64 data URLs are accepted.`)]);
+    return fail([
+      issue(
+        InputIssueCode.INVALID_IMAGE_URL,
+        `Unsupported URL scheme "${url.protocol}" in ${describeValue(source)}; only http, https and base64 data URLs are accepted.`,
+      ),
+    ]);
   }
   // WHATWG URL repairs forms such as "https:example.com" or surrounding spaces, but the
   // string goes upstream as given, where a stricter parser may refuse it.
   if (!HTTP_PREFIX.test(source)) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `${describeValue(source)} must start with "http://" or "https://".`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_URL, `${describeValue(source)} must start with "http://" or "https://".`),
+    ]);
   }
   return {
     ok: true,
-    image: { source, facts: { role, url: source, mimeType: null, width: null, height: null, sizeBytes: null, sha256: null } },
+    image: {
+      source,
+      facts: { role, url: source, mimeType: null, width: null, height: null, sizeBytes: null, sha256: null },
+    },
   };
 }
 
 function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): ImageCheck {
   const shown = describeValue(source);
   if (!source.startsWith(DATA_IMAGE_PREFIX)) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must have the form ${DATA_URL_FORM}, got ${shown}.`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must have the form ${DATA_URL_FORM}, got ${shown}.`),
+    ]);
   }
   const comma = source.slice(0, MAX_HEADER_LENGTH).indexOf(',');
   if (comma < 0) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must have the form ${DATA_URL_FORM}, got ${shown}.`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must have the form ${DATA_URL_FORM}, got ${shown}.`),
+    ]);
   }
   const meta = source.slice(DATA_IMAGE_PREFIX.length, comma);
   if (!meta.endsWith(BASE64_SUFFIX)) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must be base64-encoded (${DATA_URL_FORM}), got ${shown}.`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_URL, `A data URL must be base64-encoded (${DATA_URL_FORM}), got ${shown}.`),
+    ]);
   }
   const format = meta.slice(0, meta.length - BASE64_SUFFIX.length);
   if (!FORMAT_TOKEN.test(format)) {
@@ -158,7 +184,9 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
   // Cheap checks first: neither reads the payload.
   const layout = inspectBase64Layout(source, payloadStart);
   if (!layout.ok) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `The base64 data of ${shown} is malformed: ${layout.problem}.`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_URL, `The base64 data of ${shown} is malformed: ${layout.problem}.`),
+    ]);
   }
   const sizeBytes = layout.decodedBytes;
   const issues: InputIssue[] = [];
@@ -172,7 +200,12 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
   }
   if (!SUPPORTED.has(format)) {
     const hint = format === 'jpg' ? ' (write "image/jpeg")' : '';
-    issues.push(issue(InputIssueCode.INVALID_IMAGE_FORMAT, `Unsupported image format "${format}"${hint}; use one of ${SUPPORTED_IMAGE_FORMATS.join(', ')}.`));
+    issues.push(
+      issue(
+        InputIssueCode.INVALID_IMAGE_FORMAT,
+        `Unsupported image format "${format}"${hint}; use one of ${SUPPORTED_IMAGE_FORMATS.join(', ')}.`,
+      ),
+    );
   }
   if (issues.length > 0) return fail(issues);
   const declared = format as ImageFormat;
@@ -189,23 +222,38 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
   const bytes = Buffer.allocUnsafeSlow(sizeBytes);
   const written = bytes.write(source.slice(payloadStart), 'base64');
   if (written !== sizeBytes) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_URL, `The base64 data of ${shown} is malformed: decoded to ${written} bytes, expected ${sizeBytes}.`)]);
+    return fail([
+      issue(
+        InputIssueCode.INVALID_IMAGE_URL,
+        `The base64 data of ${shown} is malformed: decoded to ${written} bytes, expected ${sizeBytes}.`,
+      ),
+    ]);
   }
 
   const sniffed = sniffImage(bytes);
   if (sniffed === null) {
-    return fail([issue(InputIssueCode.INVALID_IMAGE_FORMAT, `The data is declared as ${declared} but is not a readable ${declared} image.`)]);
+    return fail([
+      issue(
+        InputIssueCode.INVALID_IMAGE_FORMAT,
+        `The data is declared as ${declared} but is not a readable ${declared} image.`,
+      ),
+    ]);
   }
   if (sniffed.format !== declared) {
     const actual = sniffed.format ?? `an unsupported format (${sniffed.type})`;
-    return fail([issue(InputIssueCode.INVALID_IMAGE_FORMAT, `The data is declared as ${declared} but its bytes are ${actual}.`)]);
+    return fail([
+      issue(InputIssueCode.INVALID_IMAGE_FORMAT, `The data is declared as ${declared} but its bytes are ${actual}.`),
+    ]);
   }
 
   const { width, height } = sniffed;
   const { minSideExclusive: minSide, maxSideExclusive: maxSide } = IMAGE_LIMITS;
   if (!(width > minSide && width < maxSide && height > minSide && height < maxSide)) {
     issues.push(
-      issue(InputIssueCode.INVALID_IMAGE_DIMENSIONS, `The image is ${width}x${height} px; width and height must each be more than ${minSide} and less than ${maxSide} px.`),
+      issue(
+        InputIssueCode.INVALID_IMAGE_DIMENSIONS,
+        `The image is ${width}x${height} px; width and height must each be more than ${minSide} and less than ${maxSide} px.`,
+      ),
     );
   }
   // Exact integer comparison of width/height against 2/5 and 5/2: dividing (or multiplying by
@@ -253,7 +301,8 @@ function sniffImage(bytes: Buffer): Sniffed | null {
   return { format: SNIFFED_FORMATS.get(type) ?? null, type, width, height };
 }
 
-const isPositiveInteger = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value > 0;
+const isPositiveInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value > 0;
 
 const mebibytes = (bytes: number): string => (bytes / (1024 * 1024)).toFixed(2);
 

@@ -7,7 +7,8 @@ import { OPTION_LIMITS } from '../generation-options';
 import { InputIssueCode, type InputIssue } from '../input-issue';
 
 /** The outcome of {@link resolvePrompt}: the prompt to send (null = none) with warnings, or the issue. */
-export type PromptResolution = { ok: true; prompt: string | null; warnings: string[] } | { ok: false; issues: InputIssue[] };
+export type PromptResolution =
+  { ok: true; prompt: string | null; warnings: string[] } | { ok: false; issues: InputIssue[] };
 
 /** The default `MAX_PROMPT_CHARS`: ten times the docs' recommendation, far beyond any real prompt. */
 export const DEFAULT_MAX_PROMPT_CHARS = 5_000;
@@ -43,7 +44,13 @@ export function resolvePrompt(
     if (mode === GenerationMode.TEXT_TO_VIDEO) {
       return {
         ok: false,
-        issues: [{ path: ['prompt'], code: InputIssueCode.MISSING_PROMPT, message: 'Text-to-video needs a prompt describing the video; it is missing or blank.' }],
+        issues: [
+          {
+            path: ['prompt'],
+            code: InputIssueCode.MISSING_PROMPT,
+            message: 'Text-to-video needs a prompt describing the video; it is missing or blank.',
+          },
+        ],
       };
     }
     return { ok: true, prompt: null, warnings: [] };

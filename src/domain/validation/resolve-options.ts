@@ -19,7 +19,8 @@ import { InputIssueCode, type InputIssue } from '../input-issue';
 import { describeValue } from './describe';
 
 /** The outcome of {@link resolveOptions}: the resolved options with warnings, or every issue. */
-export type OptionsResolution = { ok: true; options: ResolvedOptions; warnings: string[] } | { ok: false; issues: InputIssue[] };
+export type OptionsResolution =
+  { ok: true; options: ResolvedOptions; warnings: string[] } | { ok: false; issues: InputIssue[] };
 
 /**
  * Where the modes differ, per the docs: the T2V page lists no adaptive ratio; the I2V page
@@ -39,13 +40,33 @@ export interface ModeOptionRules {
 /** Per-mode option rules; documented reason beside each restriction. */
 export const MODE_OPTION_RULES: Readonly<Record<GenerationMode, Readonly<ModeOptionRules>>> = {
   // T2V: ratio options are the six fixed ratios, no adaptive; default 16:9.
-  [GenerationMode.TEXT_TO_VIDEO]: { defaultRatio: AspectRatio.RATIO_16_9, adaptiveRatioAllowed: false, resolution1080pAllowed: true, cameraFixedAllowed: true },
+  [GenerationMode.TEXT_TO_VIDEO]: {
+    defaultRatio: AspectRatio.RATIO_16_9,
+    adaptiveRatioAllowed: false,
+    resolution1080pAllowed: true,
+    cameraFixedAllowed: true,
+  },
   // I2V: default ratio is adaptive (follow the first frame).
-  [GenerationMode.FIRST_FRAME]: { defaultRatio: AspectRatio.ADAPTIVE, adaptiveRatioAllowed: true, resolution1080pAllowed: true, cameraFixedAllowed: true },
-  [GenerationMode.FIRST_LAST_FRAME]: { defaultRatio: AspectRatio.ADAPTIVE, adaptiveRatioAllowed: true, resolution1080pAllowed: true, cameraFixedAllowed: true },
+  [GenerationMode.FIRST_FRAME]: {
+    defaultRatio: AspectRatio.ADAPTIVE,
+    adaptiveRatioAllowed: true,
+    resolution1080pAllowed: true,
+    cameraFixedAllowed: true,
+  },
+  [GenerationMode.FIRST_LAST_FRAME]: {
+    defaultRatio: AspectRatio.ADAPTIVE,
+    adaptiveRatioAllowed: true,
+    resolution1080pAllowed: true,
+    cameraFixedAllowed: true,
+  },
   // I2V reference images: "does not support 1080p", "does not support adaptive" (default 16:9),
   // and camera_fixed "does not support this parameter".
-  [GenerationMode.REFERENCE_IMAGES]: { defaultRatio: AspectRatio.RATIO_16_9, adaptiveRatioAllowed: false, resolution1080pAllowed: false, cameraFixedAllowed: false },
+  [GenerationMode.REFERENCE_IMAGES]: {
+    defaultRatio: AspectRatio.RATIO_16_9,
+    adaptiveRatioAllowed: false,
+    resolution1080pAllowed: false,
+    cameraFixedAllowed: false,
+  },
 };
 
 const RESOLUTIONS = new Set<unknown>(Object.values(VideoResolution));
@@ -70,7 +91,10 @@ const given = <T>(value: T | null | undefined): value is T => value !== null && 
  * later overridden (duration next to frames) is still checked, so a wrong value never passes
  * silently.
  */
-export function resolveOptions(mode: GenerationMode, input: GenerationOptionsInput | null | undefined): OptionsResolution {
+export function resolveOptions(
+  mode: GenerationMode,
+  input: GenerationOptionsInput | null | undefined,
+): OptionsResolution {
   const options = input ?? {};
   const rules = MODE_OPTION_RULES[mode];
   const modeName = MODE_NAMES[mode];
@@ -80,21 +104,45 @@ export function resolveOptions(mode: GenerationMode, input: GenerationOptionsInp
     issues.push({ path: ['options', field], code, message });
   };
 
-  const { resolution = null, ratio = null, duration = null, frames = null, seed = null, executionExpiresAfter = null, serviceTier = null } = options;
+  const {
+    resolution = null,
+    ratio = null,
+    duration = null,
+    frames = null,
+    seed = null,
+    executionExpiresAfter = null,
+    serviceTier = null,
+  } = options;
 
   if (given(resolution)) {
     if (!RESOLUTIONS.has(resolution)) {
-      report('resolution', InputIssueCode.INVALID_RESOLUTION, `Unknown resolution ${describeValue(resolution)}; use one of ${[...RESOLUTIONS].join(', ')}.`);
+      report(
+        'resolution',
+        InputIssueCode.INVALID_RESOLUTION,
+        `Unknown resolution ${describeValue(resolution)}; use one of ${[...RESOLUTIONS].join(', ')}.`,
+      );
     } else if (resolution === VideoResolution.P1080 && !rules.resolution1080pAllowed) {
-      report('resolution', InputIssueCode.INVALID_RESOLUTION, `Resolution 1080p is not supported in ${modeName} mode; use 480p or 720p.`);
+      report(
+        'resolution',
+        InputIssueCode.INVALID_RESOLUTION,
+        `Resolution 1080p is not supported in ${modeName} mode; use 480p or 720p.`,
+      );
     }
   }
 
   if (given(ratio)) {
     if (!RATIOS.has(ratio)) {
-      report('ratio', InputIssueCode.INVALID_RATIO, `Unknown aspect ratio ${describeValue(ratio)}; use one of ${[...RATIOS].join(', ')}.`);
+      report(
+        'ratio',
+        InputIssueCode.INVALID_RATIO,
+        `Unknown aspect ratio ${describeValue(ratio)}; use one of ${[...RATIOS].join(', ')}.`,
+      );
     } else if (ratio === AspectRatio.ADAPTIVE && !rules.adaptiveRatioAllowed) {
-      report('ratio', InputIssueCode.INVALID_RATIO, `Aspect ratio "adaptive" is not supported in ${modeName} mode; choose a fixed ratio such as 16:9 (the default).`);
+      report(
+        'ratio',
+        InputIssueCode.INVALID_RATIO,
+        `Aspect ratio "adaptive" is not supported in ${modeName} mode; choose a fixed ratio such as 16:9 (the default).`,
+      );
     }
   }
 
@@ -115,7 +163,11 @@ export function resolveOptions(mode: GenerationMode, input: GenerationOptionsInp
 
   const seedLimits = OPTION_LIMITS.seed;
   if (given(seed) && !isIntegerIn(seed, seedLimits.min, seedLimits.max)) {
-    report('seed', InputIssueCode.INVALID_SEED, `seed must be an integer from ${seedLimits.min} (random) to ${seedLimits.max}, got ${describeValue(seed)}.`);
+    report(
+      'seed',
+      InputIssueCode.INVALID_SEED,
+      `seed must be an integer from ${seedLimits.min} (random) to ${seedLimits.max}, got ${describeValue(seed)}.`,
+    );
   }
 
   const expiresLimits = OPTION_LIMITS.executionExpiresAfterSeconds;
@@ -128,13 +180,21 @@ export function resolveOptions(mode: GenerationMode, input: GenerationOptionsInp
   }
 
   if (options.cameraFixed === true && !rules.cameraFixedAllowed) {
-    report('cameraFixed', InputIssueCode.UNSUPPORTED_OPTION, `cameraFixed is not supported in ${modeName} mode; leave it unset or false.`);
+    report(
+      'cameraFixed',
+      InputIssueCode.UNSUPPORTED_OPTION,
+      `cameraFixed is not supported in ${modeName} mode; leave it unset or false.`,
+    );
   }
 
   // There is no dedicated code for the service tier; an unknown one is an option the
   // upstream does not support.
   if (given(serviceTier) && !SERVICE_TIERS.has(serviceTier)) {
-    report('serviceTier', InputIssueCode.UNSUPPORTED_OPTION, `Unknown service tier ${describeValue(serviceTier)}; use one of ${[...SERVICE_TIERS].join(', ')}.`);
+    report(
+      'serviceTier',
+      InputIssueCode.UNSUPPORTED_OPTION,
+      `Unknown service tier ${describeValue(serviceTier)}; use one of ${[...SERVICE_TIERS].join(', ')}.`,
+    );
   }
 
   if (issues.length > 0) return { ok: false, issues };

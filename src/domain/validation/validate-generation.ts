@@ -94,7 +94,11 @@ function imageSlots(request: GenerationRequest, issues: InputIssue[]): ImageSlot
           message: `Reference-images mode needs ${min} to ${max} images, got ${sources.length}.`,
         });
       }
-      return sources.map((source, index) => ({ source, role: ImageRole.REFERENCE_IMAGE, path: ['images', String(index)] }));
+      return sources.map((source, index) => ({
+        source,
+        role: ImageRole.REFERENCE_IMAGE,
+        path: ['images', String(index)],
+      }));
     }
     default: {
       // Unreachable for well-typed callers; a programming error, not caller input.

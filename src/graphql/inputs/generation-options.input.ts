@@ -9,13 +9,19 @@ export class GenerationOptions {
   @Field(() => VideoResolution, { nullable: true, description: 'Default P720.' })
   resolution?: VideoResolution | null;
 
-  @Field(() => AspectRatio, { nullable: true, description: 'Default RATIO_16_9 (text, reference images) or ADAPTIVE (first frame modes).' })
+  @Field(() => AspectRatio, {
+    nullable: true,
+    description: 'Default RATIO_16_9 (text, reference images) or ADAPTIVE (first frame modes).',
+  })
   ratio?: AspectRatio | null;
 
   @Field(() => Int, { nullable: true, description: 'Seconds, 2..12, default 5. Ignored when frames is given.' })
   duration?: number | null;
 
-  @Field(() => Int, { nullable: true, description: '25 + 4n within 29..289; wins over duration. See nearestFrameCount.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: '25 + 4n within 29..289; wins over duration. See nearestFrameCount.',
+  })
   frames?: number | null;
 
   @Field(() => SafeIntScalar, { nullable: true, description: '-1 (random, default) .. 4294967295.' })

@@ -14,10 +14,14 @@ export class VideoTaskFilter {
 
   @Field(() => DateTimeScalar, {
     nullable: true,
-    description: 'Created at or after this instant (inclusive, like usageReport `from`, so a bucket start can be passed as is).',
+    description:
+      'Created at or after this instant (inclusive, like usageReport `from`, so a bucket start can be passed as is).',
   })
   createdAfter?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Created before this instant (exclusive, like usageReport `to`).' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'Created before this instant (exclusive, like usageReport `to`).',
+  })
   createdBefore?: Date | null;
 }

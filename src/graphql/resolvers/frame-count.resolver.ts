@@ -5,7 +5,9 @@ import { FrameCount } from '../types/frame-count.type';
 
 @Resolver()
 export class FrameCountResolver {
-  @Query(() => FrameCount, { description: 'The valid frame count nearest to seconds * 24 (e.g. 2.4 -> 57 frames, 2.375 s).' })
+  @Query(() => FrameCount, {
+    description: 'The valid frame count nearest to seconds * 24 (e.g. 2.4 -> 57 frames, 2.375 s).',
+  })
   nearestFrameCount(@Arg('seconds', () => Float) seconds: number): FrameCount {
     try {
       return nearestFrameCount(seconds);

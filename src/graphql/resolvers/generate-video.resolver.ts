@@ -23,13 +23,18 @@ export class GenerateVideoResolver {
     @Arg('input', () => GenerateVideoInput) input: GenerateVideoInput,
     @Arg('idempotencyKey', () => String, {
       nullable: true,
-      description: 'Names this submission for 24 h (IDEMPOTENCY_TTL_SECONDS), per client: the same key with the same input returns the same task (replayed: true) without a new upstream create; with another input it is IDEMPOTENCY_KEY_REUSED. 1 to 255 characters.',
+      description:
+        'Names this submission for 24 h (IDEMPOTENCY_TTL_SECONDS), per client: the same key with the same input returns the same task (replayed: true) without a new upstream create; with another input it is IDEMPOTENCY_KEY_REUSED. 1 to 255 characters.',
     })
     idempotencyKey: string | null | undefined,
     @Ctx() { viewer }: GatewayContext,
   ): Promise<typeof GenerateVideoResult> {
     try {
-      const submitted = await this.services.generation.submit(viewer.clientId, toGenerationRequest(input), idempotencyKey);
+      const submitted = await this.services.generation.submit(
+        viewer.clientId,
+        toGenerationRequest(input),
+        idempotencyKey,
+      );
       return new GenerateVideoSuccess(submitted);
     } catch (error) {
       return toProblem(error);
@@ -49,7 +54,11 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
     return new UpstreamError({ code, message, upstreamCode: upstream?.upstreamCode ?? null, retryable: false, taskId });
   }
   if (error instanceof SubmissionLimitError) {
-    return new RateLimitedError({ code: error.code, message: error.message, retryAfterSeconds: error.retryAfterSeconds });
+    return new RateLimitedError({
+      code: error.code,
+      message: error.message,
+      retryAfterSeconds: error.retryAfterSeconds,
+    });
   }
   if (error instanceof UpstreamRequestError) {
     if (error.kind === 'rate_limited') {
@@ -59,7 +68,12 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
         retryAfterSeconds: error.retryAfterSeconds ?? 1,
       });
     }
-    return new UpstreamError({ code: error.code, message: error.message, upstreamCode: error.upstreamCode, retryable: error.retryable });
+    return new UpstreamError({
+      code: error.code,
+      message: error.message,
+      upstreamCode: error.upstreamCode,
+      retryable: error.retryable,
+    });
   }
   throw error;
 }

@@ -23,7 +23,8 @@ export class UsageReportResolver {
     @Ctx() { viewer }: GatewayContext,
     @Arg('clientId', () => String, { nullable: true }) clientId: string | null | undefined,
     @Arg('groupBy', () => [UsageDimension], { nullable: true, defaultValue: [] }) groupBy: UsageDimension[] | null,
-    @Arg('granularity', () => UsageGranularity, { nullable: true, defaultValue: UsageGranularity.DAY }) granularity: UsageGranularity | null,
+    @Arg('granularity', () => UsageGranularity, { nullable: true, defaultValue: UsageGranularity.DAY })
+    granularity: UsageGranularity | null,
     @Arg('to', () => DateTimeScalar) to: Date,
     @Arg('from', () => DateTimeScalar) from: Date,
   ): Promise<UsageReportResult & { unreconciled: { creates: number } }> {

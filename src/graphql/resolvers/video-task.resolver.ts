@@ -9,7 +9,10 @@ import { VideoTask } from '../types/video-task.type';
 export class VideoTaskResolver {
   constructor(private readonly services: GatewayServices) {}
 
-  @Query(() => VideoTask, { nullable: true, description: "One of the caller's tasks; null when unknown or another client's." })
+  @Query(() => VideoTask, {
+    nullable: true,
+    description: "One of the caller's tasks; null when unknown or another client's.",
+  })
   async videoTask(@Arg('id', () => ID) id: string, @Ctx() { viewer }: GatewayContext): Promise<VideoTaskRecord | null> {
     return (await this.services.taskQueries.findForClient(viewer.clientId, id)) ?? null;
   }

@@ -26,7 +26,12 @@ export class VideoTasksResolver {
       return await this.services.taskHistory.page(viewer.clientId, {
         first,
         after,
-        filter: filter && { statuses: filter.status, modes: filter.mode, createdAfter: filter.createdAfter, createdBefore: filter.createdBefore },
+        filter: filter && {
+          statuses: filter.status,
+          modes: filter.mode,
+          createdAfter: filter.createdAfter,
+          createdBefore: filter.createdBefore,
+        },
       });
     } catch (error) {
       throw toQueryGraphQLError(error);

@@ -2,7 +2,10 @@ import { Field, ObjectType } from 'type-graphql';
 import { InputIssue } from './input-issue.type';
 import { Problem } from './problem.interface';
 
-@ObjectType({ implements: Problem, description: 'The input broke documented rules; nothing was sent upstream and nothing was charged.' })
+@ObjectType({
+  implements: Problem,
+  description: 'The input broke documented rules; nothing was sent upstream and nothing was charged.',
+})
 export class InvalidInputError extends Problem {
   @Field(() => [InputIssue], { description: 'Every problem found, not only the first.' })
   issues!: InputIssue[];

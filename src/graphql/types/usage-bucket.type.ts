@@ -9,10 +9,14 @@ import { UsageTotals } from './usage-totals.type';
 /** One bucket of a usage report (the service's `UsageBucket`, returned as is). */
 @ObjectType({ description: 'One time bucket, for one combination of the grouped dimensions (the others are null).' })
 export class UsageBucket {
-  @Field(() => DateTimeScalar, { description: 'Inclusive; the report `from` for a first bucket that does not start on a boundary.' })
+  @Field(() => DateTimeScalar, {
+    description: 'Inclusive; the report `from` for a first bucket that does not start on a boundary.',
+  })
   start!: string;
 
-  @Field(() => DateTimeScalar, { description: 'Exclusive; the report `to` for a last bucket that does not end on a boundary.' })
+  @Field(() => DateTimeScalar, {
+    description: 'Exclusive; the report `to` for a last bucket that does not end on a boundary.',
+  })
   end!: string;
 
   @Field(() => VideoModel, { nullable: true })

@@ -20,7 +20,9 @@ export class UsageReport {
   @Field(() => UsageTotals, { description: 'The whole range.' })
   totals!: UsageTotals;
 
-  @Field(() => [UsageBucket], { description: 'Non-empty buckets, in time order, then by the grouped values in the order of groupBy.' })
+  @Field(() => [UsageBucket], {
+    description: 'Non-empty buckets, in time order, then by the grouped values in the order of groupBy.',
+  })
   buckets!: UsageBucket[];
 
   @Field(() => UnreconciledUsage, { description: 'Creates of the range (and clients) whose outcome is unknown.' })

@@ -37,6 +37,8 @@ export class UsageTotals {
   @Field(() => Int)
   generatedVideos!: number;
 
-  @Field(() => Float, { description: 'Seconds of video delivered: the resolved length of each succeeded task times its videos.' })
+  @Field(() => Float, {
+    description: 'Seconds of video delivered: the resolved length of each succeeded task times its videos.',
+  })
   videoSeconds!: number;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { GenerationMode } from '../enums/generation-mode.enum';
 import { VideoModel } from '../enums/video-model.enum';
 import { VideoTaskStatus } from '../enums/video-task-status.enum';

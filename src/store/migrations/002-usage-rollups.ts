@@ -28,7 +28,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('total_tokens', 'bigint', (c) => c.notNull())
     .addColumn('generated_videos', 'bigint', (c) => c.notNull())
     .addColumn('video_ticks', 'bigint', (c) => c.notNull())
-    .addPrimaryKeyConstraint('usage_rollups_pk', ['client_id', 'hour_ms', 'model', 'mode', 'resolution', 'service_tier'])
+    .addPrimaryKeyConstraint('usage_rollups_pk', [
+      'client_id',
+      'hour_ms',
+      'model',
+      'mode',
+      'resolution',
+      'service_tier',
+    ])
     .execute();
   // Reports over every client (admins) read by hour.
   await db.schema.createIndex('usage_rollups_by_hour').on('usage_rollups').column('hour_ms').execute();

@@ -17,6 +17,8 @@ describe('describeValue', () => {
 
   it('never shows the payload of a data URL, however short', () => {
     expect(describeValue('data:image/PNG;base64,AAAA')).toBe('"data:image/PNG;base64,"... (26 characters)');
-    expect(describeValue('DATA:image/png;base64,' + 'Q'.repeat(100))).toBe('"DATA:image/png;base64,"... (122 characters)');
+    expect(describeValue('DATA:image/png;base64,' + 'Q'.repeat(100))).toBe(
+      '"DATA:image/png;base64,"... (122 characters)',
+    );
   });
 });

@@ -1,8 +1,24 @@
 import { createHash } from 'node:crypto';
 import { ImageRole } from '../../../src/domain/generation-mode';
 import { InputIssueCode } from '../../../src/domain/input-issue';
-import { checkImageSource, IMAGE_LIMITS, MAX_IMAGE_BYTES, SUPPORTED_IMAGE_FORMATS, type ImageCheck } from '../../../src/domain/validation/image-source';
-import { imageBuffer, jpegBuffer, padTo, pngBuffer, pngDataUrl, TEST_IMAGE_FORMATS, toDataUrl, zeroDataUrl, type TestImageFormat } from '../../support/images';
+import {
+  checkImageSource,
+  IMAGE_LIMITS,
+  MAX_IMAGE_BYTES,
+  SUPPORTED_IMAGE_FORMATS,
+  type ImageCheck,
+} from '../../../src/domain/validation/image-source';
+import {
+  imageBuffer,
+  jpegBuffer,
+  padTo,
+  pngBuffer,
+  pngDataUrl,
+  TEST_IMAGE_FORMATS,
+  toDataUrl,
+  zeroDataUrl,
+  type TestImageFormat,
+} from '../../support/images';
 
 const PATH = ['images', '2'];
 const check = (source: unknown, role = ImageRole.REFERENCE_IMAGE): ImageCheck => checkImageSource(source, role, PATH);
@@ -23,7 +39,15 @@ describe('checkImageSource: accepted images', () => {
       ok: true,
       image: {
         source,
-        facts: { role: ImageRole.REFERENCE_IMAGE, url: null, mimeType: `image/${format}`, width: 1280, height: 720, sizeBytes: bytes.length, sha256: sha256(bytes) },
+        facts: {
+          role: ImageRole.REFERENCE_IMAGE,
+          url: null,
+          mimeType: `image/${format}`,
+          width: 1280,
+          height: 720,
+          sizeBytes: bytes.length,
+          sha256: sha256(bytes),
+        },
       },
     });
     if (!result.ok) return;
@@ -38,15 +62,28 @@ describe('checkImageSource: accepted images', () => {
     expect(result.ok && result.image.facts.sha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it.each(['https://example.com/cat.webp', 'http://example.com/a.png?x=1#y', 'HTTPS://EXAMPLE.COM/A.PNG', 'https://example.com/no-extension'])(
-    'http(s) URL %p: only the scheme is checked, the URL is kept as given',
-    (source) => {
-      expect(check(source, ImageRole.FIRST_FRAME)).toEqual({
-        ok: true,
-        image: { source, facts: { role: ImageRole.FIRST_FRAME, url: source, mimeType: null, width: null, height: null, sizeBytes: null, sha256: null } },
-      });
-    },
-  );
+  it.each([
+    'https://example.com/cat.webp',
+    'http://example.com/a.png?x=1#y',
+    'HTTPS://EXAMPLE.COM/A.PNG',
+    'https://example.com/no-extension',
+  ])('http(s) URL %p: only the scheme is checked, the URL is kept as given', (source) => {
+    expect(check(source, ImageRole.FIRST_FRAME)).toEqual({
+      ok: true,
+      image: {
+        source,
+        facts: {
+          role: ImageRole.FIRST_FRAME,
+          url: source,
+          mimeType: null,
+          width: null,
+          height: null,
+          sizeBytes: null,
+          sha256: null,
+        },
+      },
+    });
+  });
 
   it('copies the role into the facts', () => {
     for (const role of Object.values(ImageRole)) {
@@ -90,7 +127,10 @@ describe('checkImageSource: INVALID_IMAGE_URL', () => {
     ['non-canonical padding bits', 'data:image/png;base64,AB=='],
   ])('%s', (_label, source) => {
     const result = check(source);
-    expect(result).toEqual({ ok: false, issues: [{ path: PATH, code: InputIssueCode.INVALID_IMAGE_URL, message: expect.any(String) }] });
+    expect(result).toEqual({
+      ok: false,
+      issues: [{ path: PATH, code: InputIssueCode.INVALID_IMAGE_URL, message: expect.any(String) }],
+    });
   });
 
   it('says the format must be lower case', () => {
@@ -116,12 +156,17 @@ describe('checkImageSource: INVALID_IMAGE_FORMAT', () => {
     expect(!result.ok && result.issues[0]!.message).toMatch(/image\/jpeg/);
   });
 
-  const mismatches = TEST_IMAGE_FORMATS.map((declared, i) => [declared, TEST_IMAGE_FORMATS[(i + 1) % TEST_IMAGE_FORMATS.length]!] as const);
-  it.each(mismatches)('refuses bytes that do not match the declared format: declared %s, bytes %s', (declared: TestImageFormat, actual: TestImageFormat) => {
-    const result = check(toDataUrl(imageBuffer(actual, 640, 480), declared));
-    expect(codes(result)).toEqual([InputIssueCode.INVALID_IMAGE_FORMAT]);
-    expect(!result.ok && result.issues[0]!.message).toContain(`declared as ${declared} but its bytes are ${actual}`);
-  });
+  const mismatches = TEST_IMAGE_FORMATS.map(
+    (declared, i) => [declared, TEST_IMAGE_FORMATS[(i + 1) % TEST_IMAGE_FORMATS.length]!] as const,
+  );
+  it.each(mismatches)(
+    'refuses bytes that do not match the declared format: declared %s, bytes %s',
+    (declared: TestImageFormat, actual: TestImageFormat) => {
+      const result = check(toDataUrl(imageBuffer(actual, 640, 480), declared));
+      expect(codes(result)).toEqual([InputIssueCode.INVALID_IMAGE_FORMAT]);
+      expect(!result.ok && result.issues[0]!.message).toContain(`declared as ${declared} but its bytes are ${actual}`);
+    },
+  );
 
   it.each([
     ['text', Buffer.from('hello, world! this is not an image')],
@@ -160,16 +205,19 @@ describe('checkImageSource: IMAGE_TOO_LARGE', () => {
     expect(MAX_IMAGE_BYTES).toBe(30 * 1024 * 1024);
   });
 
-  it.each([MAX_IMAGE_BYTES, MAX_IMAGE_BYTES + 1, MAX_IMAGE_BYTES + 2])('refuses %p decoded bytes from the length alone, without decoding', (size) => {
-    const allocSlow = jest.spyOn(Buffer, 'allocUnsafeSlow');
-    const from = jest.spyOn(Buffer, 'from');
-    const result = check(zeroDataUrl(size));
-    expect(codes(result)).toEqual([InputIssueCode.IMAGE_TOO_LARGE]);
-    expect(!result.ok && result.issues[0]!.message).toContain(String(size));
-    expect(!result.ok && result.issues[0]!.message).toContain(String(MAX_IMAGE_BYTES));
-    expect(allocSlow).not.toHaveBeenCalled();
-    expect(from).not.toHaveBeenCalled();
-  });
+  it.each([MAX_IMAGE_BYTES, MAX_IMAGE_BYTES + 1, MAX_IMAGE_BYTES + 2])(
+    'refuses %p decoded bytes from the length alone, without decoding',
+    (size) => {
+      const allocSlow = jest.spyOn(Buffer, 'allocUnsafeSlow');
+      const from = jest.spyOn(Buffer, 'from');
+      const result = check(zeroDataUrl(size));
+      expect(codes(result)).toEqual([InputIssueCode.IMAGE_TOO_LARGE]);
+      expect(!result.ok && result.issues[0]!.message).toContain(String(size));
+      expect(!result.ok && result.issues[0]!.message).toContain(String(MAX_IMAGE_BYTES));
+      expect(allocSlow).not.toHaveBeenCalled();
+      expect(from).not.toHaveBeenCalled();
+    },
+  );
 
   it('does not even scan an oversized payload', () => {
     // A bad character would be INVALID_IMAGE_URL, but the size alone already decides.
@@ -179,7 +227,10 @@ describe('checkImageSource: IMAGE_TOO_LARGE', () => {
   });
 
   it('reports an unsupported declared format together with the size', () => {
-    expect(codes(check(zeroDataUrl(MAX_IMAGE_BYTES, 'avif')))).toEqual([InputIssueCode.IMAGE_TOO_LARGE, InputIssueCode.INVALID_IMAGE_FORMAT]);
+    expect(codes(check(zeroDataUrl(MAX_IMAGE_BYTES, 'avif')))).toEqual([
+      InputIssueCode.IMAGE_TOO_LARGE,
+      InputIssueCode.INVALID_IMAGE_FORMAT,
+    ]);
   });
 
   it('accepts a real image of one byte under the limit, decoding it once', () => {
@@ -187,7 +238,12 @@ describe('checkImageSource: IMAGE_TOO_LARGE', () => {
     const source = toDataUrl(bytes, 'png');
     const allocSlow = jest.spyOn(Buffer, 'allocUnsafeSlow');
     const result = check(source);
-    expect(result.ok && result.image.facts).toMatchObject({ sizeBytes: MAX_IMAGE_BYTES - 1, width: 640, height: 480, sha256: sha256(bytes) });
+    expect(result.ok && result.image.facts).toMatchObject({
+      sizeBytes: MAX_IMAGE_BYTES - 1,
+      width: 640,
+      height: 480,
+      sha256: sha256(bytes),
+    });
     expect(allocSlow).toHaveBeenCalledTimes(1);
     expect(allocSlow).toHaveBeenCalledWith(MAX_IMAGE_BYTES - 1);
   });
@@ -197,7 +253,12 @@ describe('checkImageSource: dimensions and aspect ratio', () => {
   const { minSideExclusive, maxSideExclusive } = IMAGE_LIMITS;
 
   it('uses the documented exclusive limits', () => {
-    expect(IMAGE_LIMITS).toEqual({ minSideExclusive: 300, maxSideExclusive: 6000, minAspectRatioExclusive: 0.4, maxAspectRatioExclusive: 2.5 });
+    expect(IMAGE_LIMITS).toEqual({
+      minSideExclusive: 300,
+      maxSideExclusive: 6000,
+      minAspectRatioExclusive: 0.4,
+      maxAspectRatioExclusive: 2.5,
+    });
   });
 
   it.each([
@@ -227,13 +288,19 @@ describe('checkImageSource: dimensions and aspect ratio', () => {
   });
 
   it.each(TEST_IMAGE_FORMATS)('applies to %s too', (format) => {
-    expect(codes(check(toDataUrl(imageBuffer(format, 300, 400), format)))).toEqual([InputIssueCode.INVALID_IMAGE_DIMENSIONS]);
-    expect(codes(check(toDataUrl(imageBuffer(format, 2500, 1000), format)))).toEqual([InputIssueCode.INVALID_IMAGE_ASPECT_RATIO]);
+    expect(codes(check(toDataUrl(imageBuffer(format, 300, 400), format)))).toEqual([
+      InputIssueCode.INVALID_IMAGE_DIMENSIONS,
+    ]);
+    expect(codes(check(toDataUrl(imageBuffer(format, 2500, 1000), format)))).toEqual([
+      InputIssueCode.INVALID_IMAGE_ASPECT_RATIO,
+    ]);
   });
 
   it('says what was found and what is allowed', () => {
     const dims = check(pngDataUrl(200, 250));
-    expect(!dims.ok && dims.issues[0]!.message).toMatch(new RegExp(`200x250 px.*${minSideExclusive}.*${maxSideExclusive}`));
+    expect(!dims.ok && dims.issues[0]!.message).toMatch(
+      new RegExp(`200x250 px.*${minSideExclusive}.*${maxSideExclusive}`),
+    );
     const ratio = check(pngDataUrl(3000, 1000));
     expect(!ratio.ok && ratio.issues[0]!.message).toMatch(/is 3 \(3000x1000 px\).*0\.4.*2\.5/);
   });

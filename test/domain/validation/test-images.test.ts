@@ -32,8 +32,22 @@ describe('test/support/images', () => {
   });
 
   it('builds data URLs declaring the format they contain', () => {
-    const urls = [pngDataUrl(2, 3), jpegDataUrl(2, 3), gifDataUrl(2, 3), bmpDataUrl(2, 3), webpDataUrl(2, 3), tiffDataUrl(2, 3)];
-    expect(urls.map((url) => /^data:image\/([a-z]+);base64,/.exec(url)?.[1])).toEqual(['png', 'jpeg', 'gif', 'bmp', 'webp', 'tiff']);
+    const urls = [
+      pngDataUrl(2, 3),
+      jpegDataUrl(2, 3),
+      gifDataUrl(2, 3),
+      bmpDataUrl(2, 3),
+      webpDataUrl(2, 3),
+      tiffDataUrl(2, 3),
+    ];
+    expect(urls.map((url) => /^data:image\/([a-z]+);base64,/.exec(url)?.[1])).toEqual([
+      'png',
+      'jpeg',
+      'gif',
+      'bmp',
+      'webp',
+      'tiff',
+    ]);
     expect(imageDataUrl('png', 2, 3)).toBe(urls[0]);
   });
 

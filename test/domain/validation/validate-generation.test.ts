@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { GenerationMode, ImageRole, VideoModel } from '../../../src/domain/generation-mode';
-import { AspectRatio, ServiceTier, VideoResolution, type GenerationOptionsInput } from '../../../src/domain/generation-options';
+import {
+  AspectRatio,
+  ServiceTier,
+  VideoResolution,
+  type GenerationOptionsInput,
+} from '../../../src/domain/generation-options';
 import type { GenerationRequest, ValidatedGeneration, ValidationResult } from '../../../src/domain/generation-request';
 import { InputIssueCode, type InputIssue } from '../../../src/domain/input-issue';
 import { validateGenerationRequest } from '../../../src/domain/validation/validate-generation';
@@ -14,19 +19,30 @@ type Options = GenerationOptionsInput | null | undefined;
 /** Options as a caller outside the type system might send them (wrong types, unknown enum values). */
 const loose = (options: Record<string, unknown>): GenerationOptionsInput => options as GenerationOptionsInput;
 
-const t2v = (options?: Options, prompt: string | null | undefined = 'a fox running through snow'): GenerationRequest => ({
+const t2v = (
+  options?: Options,
+  prompt: string | null | undefined = 'a fox running through snow',
+): GenerationRequest => ({
   mode: GenerationMode.TEXT_TO_VIDEO,
   prompt,
   options,
 });
-const firstFrame = (options?: Options, image = URL_A): GenerationRequest => ({ mode: GenerationMode.FIRST_FRAME, image, options });
+const firstFrame = (options?: Options, image = URL_A): GenerationRequest => ({
+  mode: GenerationMode.FIRST_FRAME,
+  image,
+  options,
+});
 const firstLast = (options?: Options, first = URL_A, last = URL_B): GenerationRequest => ({
   mode: GenerationMode.FIRST_LAST_FRAME,
   firstFrame: first,
   lastFrame: last,
   options,
 });
-const reference = (options?: Options, images: string[] = [URL_A]): GenerationRequest => ({ mode: GenerationMode.REFERENCE_IMAGES, images, options });
+const reference = (options?: Options, images: string[] = [URL_A]): GenerationRequest => ({
+  mode: GenerationMode.REFERENCE_IMAGES,
+  images,
+  options,
+});
 
 const ALL_MODES = [t2v, firstFrame, firstLast, reference] as const;
 
@@ -39,7 +55,8 @@ function refused(result: ValidationResult): InputIssue[] {
   return result.issues;
 }
 /** "path:CODE" for each issue, sorted, for compact comparisons. */
-const summary = (result: ValidationResult): string[] => (result.ok ? [] : result.issues.map((i) => `${i.path.join('.')}:${i.code}`).sort());
+const summary = (result: ValidationResult): string[] =>
+  result.ok ? [] : result.issues.map((i) => `${i.path.join('.')}:${i.code}`).sort();
 
 // The documented defaults; only the ratio differs per mode.
 const { ratio: _ratio, ...DEFAULTS } = DEFAULT_T2V_OPTIONS;
@@ -56,12 +73,28 @@ describe('validateGenerationRequest: defaults and models per mode', () => {
     expect(value.options).toEqual({ ...DEFAULTS, ratio });
   });
 
-  it.each([null, undefined, {}, { resolution: null, ratio: null, duration: null, frames: null, seed: null, cameraFixed: null, watermark: null, returnLastFrame: null, serviceTier: null, executionExpiresAfter: null }])(
-    'treats options %p as all defaults',
-    (options) => {
-      expect(accepted(validateGenerationRequest(t2v(options))).options).toEqual({ ...DEFAULTS, ratio: AspectRatio.RATIO_16_9 });
+  it.each([
+    null,
+    undefined,
+    {},
+    {
+      resolution: null,
+      ratio: null,
+      duration: null,
+      frames: null,
+      seed: null,
+      cameraFixed: null,
+      watermark: null,
+      returnLastFrame: null,
+      serviceTier: null,
+      executionExpiresAfter: null,
     },
-  );
+  ])('treats options %p as all defaults', (options) => {
+    expect(accepted(validateGenerationRequest(t2v(options))).options).toEqual({
+      ...DEFAULTS,
+      ratio: AspectRatio.RATIO_16_9,
+    });
+  });
 
   it('passes every given option through', () => {
     const options: GenerationOptionsInput = {
@@ -75,26 +108,35 @@ describe('validateGenerationRequest: defaults and models per mode', () => {
       serviceTier: ServiceTier.FLEX,
       executionExpiresAfter: 3600,
     };
-    expect(accepted(validateGenerationRequest(firstFrame(options))).options).toEqual({ ...options, frames: null, durationSeconds: 12 });
+    expect(accepted(validateGenerationRequest(firstFrame(options))).options).toEqual({
+      ...options,
+      frames: null,
+      durationSeconds: 12,
+    });
   });
 });
 
 describe('validateGenerationRequest: prompt', () => {
   it.each([undefined, null, '', '   ', '\n\t '])('refuses text-to-video prompt %p with MISSING_PROMPT', (prompt) => {
     const issues = refused(validateGenerationRequest({ mode: GenerationMode.TEXT_TO_VIDEO, prompt }));
-    expect(issues).toEqual([{ path: ['prompt'], code: InputIssueCode.MISSING_PROMPT, message: expect.stringMatching(/prompt/) }]);
+    expect(issues).toEqual([
+      { path: ['prompt'], code: InputIssueCode.MISSING_PROMPT, message: expect.stringMatching(/prompt/) },
+    ]);
   });
 
   it('keeps a prompt exactly as given', () => {
     expect(accepted(validateGenerationRequest(t2v(undefined, '  a fox  '))).prompt).toBe('  a fox  ');
   });
 
-  it.each([firstFrame, firstLast, reference])('makes the prompt optional for image modes, blank -> null (%#)', (build) => {
-    for (const prompt of [undefined, null, '', '  ']) {
-      expect(accepted(validateGenerationRequest({ ...build(), prompt })).prompt).toBeNull();
-    }
-    expect(accepted(validateGenerationRequest({ ...build(), prompt: 'the cat waves' })).prompt).toBe('the cat waves');
-  });
+  it.each([firstFrame, firstLast, reference])(
+    'makes the prompt optional for image modes, blank -> null (%#)',
+    (build) => {
+      for (const prompt of [undefined, null, '', '  ']) {
+        expect(accepted(validateGenerationRequest({ ...build(), prompt })).prompt).toBeNull();
+      }
+      expect(accepted(validateGenerationRequest({ ...build(), prompt: 'the cat waves' })).prompt).toBe('the cat waves');
+    },
+  );
 
   it('accepts 500 characters silently and warns from 501', () => {
     expect(accepted(validateGenerationRequest(t2v(undefined, 'x'.repeat(500)))).warnings).toEqual([]);
@@ -109,7 +151,9 @@ describe('validateGenerationRequest: prompt', () => {
   });
 
   it('warns about a long prompt in image modes too', () => {
-    expect(accepted(validateGenerationRequest({ ...firstFrame(), prompt: 'y'.repeat(700) })).warnings).toEqual([expect.stringContaining('700')]);
+    expect(accepted(validateGenerationRequest({ ...firstFrame(), prompt: 'y'.repeat(700) })).warnings).toEqual([
+      expect.stringContaining('700'),
+    ]);
   });
 });
 
@@ -121,29 +165,49 @@ describe('validateGenerationRequest: resolution and ratio', () => {
   });
 
   it.each([t2v, firstFrame, firstLast])('accepts 1080p outside reference images (%#)', (build) => {
-    expect(accepted(validateGenerationRequest(build({ resolution: VideoResolution.P1080 }))).options.resolution).toBe('1080p');
+    expect(accepted(validateGenerationRequest(build({ resolution: VideoResolution.P1080 }))).options.resolution).toBe(
+      '1080p',
+    );
   });
 
   it('refuses 1080p with reference images', () => {
     const issues = refused(validateGenerationRequest(reference({ resolution: VideoResolution.P1080 })));
-    expect(issues).toEqual([{ path: ['options', 'resolution'], code: InputIssueCode.INVALID_RESOLUTION, message: expect.stringMatching(/1080p.*480p or 720p/) }]);
+    expect(issues).toEqual([
+      {
+        path: ['options', 'resolution'],
+        code: InputIssueCode.INVALID_RESOLUTION,
+        message: expect.stringMatching(/1080p.*480p or 720p/),
+      },
+    ]);
   });
 
   it.each(['4k', '720', '720P', ''])('refuses unknown resolution %p', (resolution) => {
     const issues = refused(validateGenerationRequest(t2v(loose({ resolution }))));
-    expect(issues).toEqual([{ path: ['options', 'resolution'], code: InputIssueCode.INVALID_RESOLUTION, message: expect.stringContaining(JSON.stringify(resolution)) }]);
+    expect(issues).toEqual([
+      {
+        path: ['options', 'resolution'],
+        code: InputIssueCode.INVALID_RESOLUTION,
+        message: expect.stringContaining(JSON.stringify(resolution)),
+      },
+    ]);
   });
 
-  it.each(Object.values(AspectRatio).filter((r) => r !== AspectRatio.ADAPTIVE))('accepts fixed ratio %s in every mode', (ratio) => {
-    for (const build of ALL_MODES) expect(accepted(validateGenerationRequest(build({ ratio }))).options.ratio).toBe(ratio);
-  });
+  it.each(Object.values(AspectRatio).filter((r) => r !== AspectRatio.ADAPTIVE))(
+    'accepts fixed ratio %s in every mode',
+    (ratio) => {
+      for (const build of ALL_MODES)
+        expect(accepted(validateGenerationRequest(build({ ratio }))).options.ratio).toBe(ratio);
+    },
+  );
 
   it.each([firstFrame, firstLast])('accepts ADAPTIVE for first-frame modes (%#)', (build) => {
     expect(accepted(validateGenerationRequest(build({ ratio: AspectRatio.ADAPTIVE }))).options.ratio).toBe('adaptive');
   });
 
   it.each([t2v, reference])('refuses ADAPTIVE for text-to-video and reference images (%#)', (build) => {
-    expect(summary(validateGenerationRequest(build({ ratio: AspectRatio.ADAPTIVE })))).toEqual(['options.ratio:INVALID_RATIO']);
+    expect(summary(validateGenerationRequest(build({ ratio: AspectRatio.ADAPTIVE })))).toEqual([
+      'options.ratio:INVALID_RATIO',
+    ]);
   });
 
   it.each(['2:1', '16/9', 'ADAPTIVE'])('refuses unknown ratio %p', (ratio) => {
@@ -169,7 +233,9 @@ describe('validateGenerationRequest: numeric ranges', () => {
   });
 
   it('refuses a duration that is not a number', () => {
-    expect(summary(validateGenerationRequest(t2v(loose({ duration: '5' }))))).toEqual(['options.duration:INVALID_DURATION']);
+    expect(summary(validateGenerationRequest(t2v(loose({ duration: '5' }))))).toEqual([
+      'options.duration:INVALID_DURATION',
+    ]);
   });
 
   it('states the duration range and the value in the message', () => {
@@ -195,7 +261,9 @@ describe('validateGenerationRequest: numeric ranges', () => {
   });
 
   it('suggests the nearest valid frame counts', () => {
-    expect(refused(validateGenerationRequest(t2v({ frames: 31 })))[0]!.message).toMatch(/25 \+ 4n.*29\.\.289.*got 31.*29 or 33/);
+    expect(refused(validateGenerationRequest(t2v({ frames: 31 })))[0]!.message).toMatch(
+      /25 \+ 4n.*29\.\.289.*got 31.*29 or 33/,
+    );
     expect(refused(validateGenerationRequest(t2v({ frames: 293 })))[0]!.message).toMatch(/Nearest valid: 289\./);
   });
 
@@ -239,44 +307,68 @@ describe('validateGenerationRequest: frames and duration together', () => {
   });
 
   it('still refuses an invalid duration next to valid frames', () => {
-    expect(summary(validateGenerationRequest(t2v({ duration: 13, frames: 57 })))).toEqual(['options.duration:INVALID_DURATION']);
+    expect(summary(validateGenerationRequest(t2v({ duration: 13, frames: 57 })))).toEqual([
+      'options.duration:INVALID_DURATION',
+    ]);
   });
 
   it('refuses invalid frames next to a valid duration (no silent fallback)', () => {
-    expect(summary(validateGenerationRequest(t2v({ duration: 5, frames: 30 })))).toEqual(['options.frames:INVALID_FRAMES']);
+    expect(summary(validateGenerationRequest(t2v({ duration: 5, frames: 30 })))).toEqual([
+      'options.frames:INVALID_FRAMES',
+    ]);
   });
 
   it('reports both when both are invalid', () => {
-    expect(summary(validateGenerationRequest(t2v({ duration: 13, frames: 30 })))).toEqual(['options.duration:INVALID_DURATION', 'options.frames:INVALID_FRAMES']);
+    expect(summary(validateGenerationRequest(t2v({ duration: 13, frames: 30 })))).toEqual([
+      'options.duration:INVALID_DURATION',
+      'options.frames:INVALID_FRAMES',
+    ]);
   });
 
   it('collects the prompt warning and the duration warning together', () => {
-    expect(accepted(validateGenerationRequest(t2v({ duration: 5, frames: 121 }, 'z'.repeat(600)))).warnings).toHaveLength(2);
+    expect(
+      accepted(validateGenerationRequest(t2v({ duration: 5, frames: 121 }, 'z'.repeat(600)))).warnings,
+    ).toHaveLength(2);
   });
 });
 
 describe('validateGenerationRequest: booleans, camera and service tier', () => {
   it('refuses cameraFixed=true with reference images as UNSUPPORTED_OPTION', () => {
     const issues = refused(validateGenerationRequest(reference({ cameraFixed: true })));
-    expect(issues).toEqual([{ path: ['options', 'cameraFixed'], code: InputIssueCode.UNSUPPORTED_OPTION, message: expect.stringMatching(/cameraFixed.*reference-images/) }]);
+    expect(issues).toEqual([
+      {
+        path: ['options', 'cameraFixed'],
+        code: InputIssueCode.UNSUPPORTED_OPTION,
+        message: expect.stringMatching(/cameraFixed.*reference-images/),
+      },
+    ]);
   });
 
-  it.each([false, null, undefined])('accepts cameraFixed=%p with reference images, resolving to false', (cameraFixed) => {
-    expect(accepted(validateGenerationRequest(reference({ cameraFixed }))).options.cameraFixed).toBe(false);
-  });
+  it.each([false, null, undefined])(
+    'accepts cameraFixed=%p with reference images, resolving to false',
+    (cameraFixed) => {
+      expect(accepted(validateGenerationRequest(reference({ cameraFixed }))).options.cameraFixed).toBe(false);
+    },
+  );
 
   it.each([t2v, firstFrame, firstLast])('accepts cameraFixed=true elsewhere (%#)', (build) => {
     expect(accepted(validateGenerationRequest(build({ cameraFixed: true }))).options.cameraFixed).toBe(true);
   });
 
   it('turns booleans on only for a real true', () => {
-    const options = accepted(validateGenerationRequest(t2v(loose({ watermark: 'yes', returnLastFrame: 1, cameraFixed: 'true' })))).options;
+    const options = accepted(
+      validateGenerationRequest(t2v(loose({ watermark: 'yes', returnLastFrame: 1, cameraFixed: 'true' }))),
+    ).options;
     expect(options).toMatchObject({ watermark: false, returnLastFrame: false, cameraFixed: false });
   });
 
   it('accepts both service tiers and refuses an unknown one', () => {
-    expect(accepted(validateGenerationRequest(t2v({ serviceTier: ServiceTier.FLEX }))).options.serviceTier).toBe('flex');
-    expect(summary(validateGenerationRequest(t2v(loose({ serviceTier: 'turbo' }))))).toEqual(['options.serviceTier:UNSUPPORTED_OPTION']);
+    expect(accepted(validateGenerationRequest(t2v({ serviceTier: ServiceTier.FLEX }))).options.serviceTier).toBe(
+      'flex',
+    );
+    expect(summary(validateGenerationRequest(t2v(loose({ serviceTier: 'turbo' }))))).toEqual([
+      'options.serviceTier:UNSUPPORTED_OPTION',
+    ]);
   });
 });
 
@@ -295,7 +387,9 @@ describe('validateGenerationRequest: images', () => {
   });
 
   it('checks the first-frame image at path ["image"]', () => {
-    expect(accepted(validateGenerationRequest(firstFrame(undefined, webpDataUrl(640, 480)))).images[0]!.facts.role).toBe(ImageRole.FIRST_FRAME);
+    expect(
+      accepted(validateGenerationRequest(firstFrame(undefined, webpDataUrl(640, 480)))).images[0]!.facts.role,
+    ).toBe(ImageRole.FIRST_FRAME);
     expect(refused(validateGenerationRequest(firstFrame(undefined, 'data:image/PNG;base64,AAAA')))).toEqual([
       { path: ['image'], code: InputIssueCode.INVALID_IMAGE_URL, message: expect.any(String) },
     ]);
@@ -311,12 +405,21 @@ describe('validateGenerationRequest: images', () => {
   it.each([0, 5, 8])('refuses %p reference images with INVALID_IMAGE_COUNT at ["images"]', (count) => {
     const images = Array.from({ length: count }, () => URL_A);
     const issues = refused(validateGenerationRequest(reference(undefined, images)));
-    expect(issues).toEqual([{ path: ['images'], code: InputIssueCode.INVALID_IMAGE_COUNT, message: expect.stringContaining(`1 to 4 images, got ${count}`) }]);
+    expect(issues).toEqual([
+      {
+        path: ['images'],
+        code: InputIssueCode.INVALID_IMAGE_COUNT,
+        message: expect.stringContaining(`1 to 4 images, got ${count}`),
+      },
+    ]);
   });
 
   it('still checks each image when the count is wrong', () => {
     const images = [URL_A, URL_A, 'ftp://x/a.png', URL_A, URL_A];
-    expect(summary(validateGenerationRequest(reference(undefined, images)))).toEqual(['images.2:INVALID_IMAGE_URL', 'images:INVALID_IMAGE_COUNT']);
+    expect(summary(validateGenerationRequest(reference(undefined, images)))).toEqual([
+      'images.2:INVALID_IMAGE_URL',
+      'images:INVALID_IMAGE_COUNT',
+    ]);
   });
 
   it('stores facts but never base64, with the correct sha256', () => {
@@ -342,7 +445,15 @@ describe('validateGenerationRequest: collecting every issue', () => {
   it('reports every problem of a reference-images request at once', () => {
     const result = validateGenerationRequest(
       reference(
-        loose({ resolution: '1080p', ratio: 'adaptive', duration: 13, frames: 30, seed: -2, executionExpiresAfter: 10, cameraFixed: true }),
+        loose({
+          resolution: '1080p',
+          ratio: 'adaptive',
+          duration: 13,
+          frames: 30,
+          seed: -2,
+          executionExpiresAfter: 10,
+          cameraFixed: true,
+        }),
         [pngDataUrl(200, 200), 'ftp://example.com/a.png', 'data:image/PNG;base64,AAAA', pngDataUrl(3000, 1000)],
       ),
     );
@@ -364,7 +475,9 @@ describe('validateGenerationRequest: collecting every issue', () => {
   });
 
   it('reports a missing prompt together with bad options', () => {
-    const result = validateGenerationRequest(t2v(loose({ ratio: 'adaptive', seed: 4294967296, resolution: '4k', serviceTier: 'x' }), ' '));
+    const result = validateGenerationRequest(
+      t2v(loose({ ratio: 'adaptive', seed: 4294967296, resolution: '4k', serviceTier: 'x' }), ' '),
+    );
     expect(summary(result)).toEqual([
       'options.ratio:INVALID_RATIO',
       'options.resolution:INVALID_RESOLUTION',
@@ -376,9 +489,18 @@ describe('validateGenerationRequest: collecting every issue', () => {
 
   it('reports every image problem across formats', () => {
     const result = validateGenerationRequest(
-      reference(undefined, [toDataUrl(jpegBuffer(640, 480), 'png'), 'data:image/svg+xml;base64,PHN2Zz4=', jpegDataUrl(640, 480), 'data:image/png;base64,AB==']),
+      reference(undefined, [
+        toDataUrl(jpegBuffer(640, 480), 'png'),
+        'data:image/svg+xml;base64,PHN2Zz4=',
+        jpegDataUrl(640, 480),
+        'data:image/png;base64,AB==',
+      ]),
     );
-    expect(summary(result)).toEqual(['images.0:INVALID_IMAGE_FORMAT', 'images.1:INVALID_IMAGE_FORMAT', 'images.3:INVALID_IMAGE_URL']);
+    expect(summary(result)).toEqual([
+      'images.0:INVALID_IMAGE_FORMAT',
+      'images.1:INVALID_IMAGE_FORMAT',
+      'images.3:INVALID_IMAGE_URL',
+    ]);
   });
 
   it('gives every issue a non-empty English message', () => {

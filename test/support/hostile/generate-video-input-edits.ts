@@ -12,13 +12,19 @@ export const modeOf = (input: GenerateVideoInput): Mode => Object.keys(input)[0]
 const bodyOf = (input: GenerateVideoInput): Record<string, unknown> => input[modeOf(input)] as Record<string, unknown>;
 
 /** The input with its mode's body replaced by `change` of a shallow copy. */
-export const withBody = (input: GenerateVideoInput, change: (body: Record<string, unknown>) => Record<string, unknown>): GenerateVideoInput => ({
+export const withBody = (
+  input: GenerateVideoInput,
+  change: (body: Record<string, unknown>) => Record<string, unknown>,
+): GenerateVideoInput => ({
   [modeOf(input)]: change({ ...bodyOf(input) }),
 });
 
 /** The input with `options[field]` set to `value` (options created when absent or not an object). */
 export const withOption = (input: GenerateVideoInput, field: string, value: unknown): GenerateVideoInput =>
-  withBody(input, (body) => ({ ...body, options: { ...(isObject(body.options) ? body.options : {}), [field]: value } }));
+  withBody(input, (body) => ({
+    ...body,
+    options: { ...(isObject(body.options) ? body.options : {}), [field]: value },
+  }));
 
 /** Sets a key as an own, enumerable property even when it is `__proto__`. */
 export const withOwnKey = (object: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> => {
@@ -32,7 +38,8 @@ export function replaceImage(input: GenerateVideoInput, image: unknown, pick: nu
   const mode = modeOf(input);
   return withBody(input, (body) => {
     if (mode === 'firstFrame') return { ...body, image };
-    if (mode === 'firstLastFrame') return pick % 2 === 0 ? { ...body, firstFrame: image } : { ...body, lastFrame: image };
+    if (mode === 'firstLastFrame')
+      return pick % 2 === 0 ? { ...body, firstFrame: image } : { ...body, lastFrame: image };
     const images = Array.isArray(body.images) ? [...(body.images as unknown[])] : [body.images];
     images[pick % images.length] = image;
     return { ...body, images };

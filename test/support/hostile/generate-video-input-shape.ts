@@ -21,7 +21,18 @@ export type EnumField = keyof typeof ENUMS;
 /** Every ratio but ADAPTIVE (which only the first-frame modes support). */
 export const FIXED_RATIOS = ENUMS.ratio.filter((ratio) => ratio !== 'ADAPTIVE');
 
-const OPTION_FIELDS = ['resolution', 'ratio', 'duration', 'frames', 'seed', 'cameraFixed', 'watermark', 'returnLastFrame', 'serviceTier', 'executionExpiresAfter'];
+const OPTION_FIELDS = [
+  'resolution',
+  'ratio',
+  'duration',
+  'frames',
+  'seed',
+  'cameraFixed',
+  'watermark',
+  'returnLastFrame',
+  'serviceTier',
+  'executionExpiresAfter',
+];
 /** Every field name the input defines, at any level. */
 export const FIELD_NAMES = [...MODES, 'prompt', 'options', 'image', 'images', 'lastFrame', ...OPTION_FIELDS];
 
@@ -38,4 +49,5 @@ export const INT_FIELDS = ['duration', 'frames', 'executionExpiresAfter'] as con
 export const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 
 /** The pixel rules: each side in (300, 6000), width / height in (0.4, 2.5), all exclusive. */
-export const validDimensions = (w: number, h: number): boolean => w > 300 && w < 6000 && h > 300 && h < 6000 && 5 * w > 2 * h && 2 * w < 5 * h;
+export const validDimensions = (w: number, h: number): boolean =>
+  w > 300 && w < 6000 && h > 300 && h < 6000 && 5 * w > 2 * h && 2 * w < 5 * h;

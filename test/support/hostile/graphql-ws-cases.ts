@@ -35,7 +35,10 @@ const WS_QUERIES = [
 
 /** Ids from a small pool (so duplicates happen), including names special to JavaScript objects. */
 const wsId = fc.oneof(
-  { arbitrary: fc.constantFrom('1', '2', 'a', '__proto__', 'constructor', 'toString', 'hasOwnProperty', ' ', '😀'), weight: 4 },
+  {
+    arbitrary: fc.constantFrom('1', '2', 'a', '__proto__', 'constructor', 'toString', 'hasOwnProperty', ' ', '😀'),
+    weight: 4,
+  },
   { arbitrary: fc.string({ minLength: 1, maxLength: 10 }), weight: 1 },
 );
 
@@ -49,9 +52,18 @@ const wsVariables = fc.oneof(
   fc.constant(null),
   fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }),
   // For the generateVideo mutation: inputs that must be refused, and junk.
-  fc.record({ input: fc.oneof(definitelyInvalidInput, arbitraryInput), key: anyIdempotencyKey }, { requiredKeys: ['input'] }),
+  fc.record(
+    { input: fc.oneof(definitelyInvalidInput, arbitraryInput), key: anyIdempotencyKey },
+    { requiredKeys: ['input'] },
+  ),
   // For the queries and subscriptions with $id and $s: missing, wrong types, unknown ids.
-  fc.record({ id: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('vt_nope'), fc.integer(), fc.constant(null)), s: fc.oneof(fc.double(), fc.string({ maxLength: 5 }), fc.constant(null)) }, { requiredKeys: [] }),
+  fc.record(
+    {
+      id: fc.oneof(fc.string({ maxLength: 10 }), fc.constant('vt_nope'), fc.integer(), fc.constant(null)),
+      s: fc.oneof(fc.double(), fc.string({ maxLength: 5 }), fc.constant(null)),
+    },
+    { requiredKeys: [] },
+  ),
 );
 
 /** A subscribe message graphql-ws accepts as a message (what it asks for is another matter). */
@@ -66,7 +78,9 @@ const wellFormedSubscribe = fc
       ),
       variables: wsVariables,
       operationName: fc.option(fc.constantFrom('A', 'Generate', '', 'nope'), { nil: null }),
-      extensions: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), { nil: null }),
+      extensions: fc.option(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 2 }), {
+        nil: null,
+      }),
     },
     { requiredKeys: ['id', 'query'] },
   )
@@ -95,7 +109,22 @@ const malformedSubscribe = fc
   .map((message) => ({ type: 'subscribe', ...message }));
 
 /** Message types of this protocol, of the legacy subscriptions-transport-ws one, and near misses. */
-const WS_TYPES = ['connection_init', 'connection_ack', 'ping', 'pong', 'subscribe', 'next', 'error', 'complete', 'Subscribe', 'start', 'stop', 'connection_terminate', 'ka', ''];
+const WS_TYPES = [
+  'connection_init',
+  'connection_ack',
+  'ping',
+  'pong',
+  'subscribe',
+  'next',
+  'error',
+  'complete',
+  'Subscribe',
+  'start',
+  'stop',
+  'connection_terminate',
+  'ka',
+  '',
+];
 
 const inTextFrame = (json: unknown): WsClientFrame => ({ json, binary: false });
 
@@ -104,13 +133,25 @@ export const wsClientFrame: fc.Arbitrary<WsClientFrame> = fc.oneof(
   { arbitrary: wellFormedSubscribe.map(inTextFrame), weight: 10 },
   { arbitrary: malformedSubscribe.map(inTextFrame), weight: 1 },
   { arbitrary: anyWsId.map((id) => inTextFrame({ type: 'complete', id })), weight: 2 },
-  { arbitrary: fc.record({ type: fc.constantFrom('ping', 'pong'), payload: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }) }).map(inTextFrame), weight: 2 },
+  {
+    arbitrary: fc
+      .record({
+        type: fc.constantFrom('ping', 'pong'),
+        payload: fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }),
+      })
+      .map(inTextFrame),
+    weight: 2,
+  },
   // Messages only a server may send, well formed otherwise.
   {
     arbitrary: fc
       .oneof(
         fc.constant<unknown>({ type: 'connection_ack' }),
-        fc.record({ type: fc.constant('next'), id: wsId, payload: fc.constantFrom({}, { data: null }, { data: { __typename: 'Query' } }) }),
+        fc.record({
+          type: fc.constant('next'),
+          id: wsId,
+          payload: fc.constantFrom({}, { data: null }, { data: { __typename: 'Query' } }),
+        }),
         fc.record({ type: fc.constant('error'), id: wsId, payload: fc.constant([{ message: 'x' }]) }),
       )
       .map(inTextFrame),
@@ -119,7 +160,14 @@ export const wsClientFrame: fc.Arbitrary<WsClientFrame> = fc.oneof(
   // Any type, any id, any payload.
   {
     arbitrary: fc
-      .record({ type: fc.oneof(fc.constantFrom(...WS_TYPES), fc.string({ maxLength: 12 }), fc.integer()), id: anyWsId, payload: fc.jsonValue({ maxDepth: 3 }) }, { requiredKeys: ['type'] })
+      .record(
+        {
+          type: fc.oneof(fc.constantFrom(...WS_TYPES), fc.string({ maxLength: 12 }), fc.integer()),
+          id: anyWsId,
+          payload: fc.jsonValue({ maxDepth: 3 }),
+        },
+        { requiredKeys: ['type'] },
+      )
       .map(inTextFrame),
     weight: 1,
   },

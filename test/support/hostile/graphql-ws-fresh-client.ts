@@ -24,7 +24,8 @@ export async function assertFreshWsClientWorks(url: string, authorization: strin
         },
       );
     });
-    if (JSON.stringify(result) !== '{"data":{"__typename":"Query"}}') throw new Error(`a fresh client got ${JSON.stringify(result)}`);
+    if (JSON.stringify(result) !== '{"data":{"__typename":"Query"}}')
+      throw new Error(`a fresh client got ${JSON.stringify(result)}`);
   } finally {
     await client.dispose();
   }

@@ -13,14 +13,19 @@ import { isObject } from './plain-object';
  * successful generateVideo submissions it saw.
  */
 export function checkWsSession(messages: WsClientFrame[], session: WsSession): number {
-  const sent = messages.map((m) => ('bytes' in m ? `<${m.bytes.length} binary bytes>` : 'text' in m ? textOf(m.text) : m.json));
-  const fail = failureIn(`sent ${head(JSON.stringify(sent), 1200)}\n  received ${head(JSON.stringify(session.frames), 800)}\n  close ${JSON.stringify(session.close)}`);
+  const sent = messages.map((m) =>
+    'bytes' in m ? `<${m.bytes.length} binary bytes>` : 'text' in m ? textOf(m.text) : m.json,
+  );
+  const fail = failureIn(
+    `sent ${head(JSON.stringify(sent), 1200)}\n  received ${head(JSON.stringify(session.frames), 800)}\n  close ${JSON.stringify(session.close)}`,
+  );
   if (session.close === null) fail('the socket never closed');
   const { code, reason, ours } = session.close!;
   // 4400 bad message, 4401 subscribe before ack, 4409 duplicate id, 4429 too many inits, ... are
   // the protocol's answers to a bad client; 4500/1011 are internal errors, 1006 an abrupt drop.
   const acceptable = ours ? code === 1000 || (code >= 4000 && code < 4500) : code >= 4000 && code < 4500;
-  if (!acceptable) fail(`closed with ${code} ${JSON.stringify(reason)}${ours ? ' (after our close)' : ' by the server'}`);
+  if (!acceptable)
+    fail(`closed with ${code} ${JSON.stringify(reason)}${ours ? ' (after our close)' : ' by the server'}`);
   const leakInReason = findLeak(reason, session.sentText);
   if (leakInReason) fail(`the close reason leaks ${leakInReason}`);
   let successes = 0;
@@ -47,11 +52,14 @@ export function checkWsSession(messages: WsClientFrame[], session: WsSession): n
         break;
       case 'next': {
         const payload = message.payload;
-        if (!isObject(payload) || !('data' in payload || isErrorList(payload.errors))) fail('a next message that is not an execution result');
-        if (isObject(payload) && payload.errors !== undefined && !isErrorList(payload.errors)) fail('a next message with a malformed errors list');
+        if (!isObject(payload) || !('data' in payload || isErrorList(payload.errors)))
+          fail('a next message that is not an execution result');
+        if (isObject(payload) && payload.errors !== undefined && !isErrorList(payload.errors))
+          fail('a next message with a malformed errors list');
         if (isObject(payload) && hasInternalError(payload.errors)) fail('an unexpected (internal) error');
         const data = isObject(payload) ? payload.data : undefined;
-        if (isObject(data) && isObject(data.generateVideo) && data.generateVideo.__typename === 'GenerateVideoSuccess') successes++;
+        if (isObject(data) && isObject(data.generateVideo) && data.generateVideo.__typename === 'GenerateVideoSuccess')
+          successes++;
         break;
       }
       default:

@@ -39,7 +39,11 @@ export async function runWsSession(url: string, authorization: string, messages:
       };
       const timer = setTimeout(() => {
         listeners.delete(check);
-        rejectWait(new Error(`timed out after ${ms} ms waiting for ${what}; frames so far: ${head(JSON.stringify(session.frames), 800)}`));
+        rejectWait(
+          new Error(
+            `timed out after ${ms} ms waiting for ${what}; frames so far: ${head(JSON.stringify(session.frames), 800)}`,
+          ),
+        );
       }, ms);
       listeners.add(check);
       check();
@@ -67,7 +71,11 @@ export async function runWsSession(url: string, authorization: string, messages:
   });
   const open = (): boolean => socket.readyState === WebSocket.OPEN;
   try {
-    await until(() => open() || session.close !== null || session.socketError !== undefined, 5_000, 'the socket to open');
+    await until(
+      () => open() || session.close !== null || session.socketError !== undefined,
+      5_000,
+      'the socket to open',
+    );
     if (!open()) return session;
     socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization } }));
     await until(() => acked || session.close !== null, 5_000, 'connection_ack');
@@ -79,7 +87,9 @@ export async function runWsSession(url: string, authorization: string, messages:
       } else {
         const text = 'text' in message ? textOf(message.text) : (JSON.stringify(message.json) ?? 'null');
         session.sentText += text;
-        socket.send('json' in message && message.binary ? Buffer.from(text) : text, { binary: 'json' in message && message.binary });
+        socket.send('json' in message && message.binary ? Buffer.from(text) : text, {
+          binary: 'json' in message && message.binary,
+        });
       }
     }
     // graphql-ws starts handling messages in arrival order: once the sentinel's answer is back,

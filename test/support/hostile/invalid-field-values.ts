@@ -13,8 +13,24 @@ export const nonString = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { minKeys: 1, maxKeys: 3 }),
 );
-const nonIntegerNumber = fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).filter((n) => !Number.isInteger(n));
-const numericLookingString = fc.constantFrom('5', '29', 'NaN', 'Infinity', '-Infinity', '1e3', '0x10', '', ' 5', '5 ', '٥', '1_000', '3600');
+const nonIntegerNumber = fc
+  .double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 })
+  .filter((n) => !Number.isInteger(n));
+const numericLookingString = fc.constantFrom(
+  '5',
+  '29',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '1e3',
+  '0x10',
+  '',
+  ' 5',
+  '5 ',
+  '٥',
+  '1_000',
+  '3600',
+);
 const beyondInt32 = fc.oneof(
   fc.integer({ min: INT32.max + 1, max: Number.MAX_SAFE_INTEGER }),
   fc.integer({ min: Number.MIN_SAFE_INTEGER, max: INT32.min - 1 }),
@@ -24,7 +40,23 @@ const beyondInt32 = fc.oneof(
 /** Values that are not a member of `field`'s enum: look-alikes, other enums' members, junk, lists. */
 export function badEnumValue(field: EnumField): fc.Arbitrary<unknown> {
   const names: readonly string[] = ENUMS[field];
-  const lookalikes = ['p720', '720p', '1080p', '480p', 'P 720', 'P720 ', ' P720', '16:9', 'ratio_16_9', 'adaptive', 'flex', 'default', 'Default', 'P720\u0000', ''];
+  const lookalikes = [
+    'p720',
+    '720p',
+    '1080p',
+    '480p',
+    'P 720',
+    'P720 ',
+    ' P720',
+    '16:9',
+    'ratio_16_9',
+    'adaptive',
+    'flex',
+    'default',
+    'Default',
+    'P720\u0000',
+    '',
+  ];
   const otherEnums = Object.values(ENUMS).flat();
   return fc.oneof(
     fc.constantFrom(...lookalikes, ...otherEnums).filter((v) => !names.includes(v)),
@@ -37,19 +69,20 @@ export function badEnumValue(field: EnumField): fc.Arbitrary<unknown> {
 
 /** Values GraphQL's Int refuses: non-integers, strings, booleans, lists, beyond 32 bits. */
 export function badIntValue(): fc.Arbitrary<unknown> {
-  return fc.oneof(
-    nonIntegerNumber,
-    beyondInt32,
-    numericLookingString,
-    fc.boolean(),
-    fc.constant([5]),
-  );
+  return fc.oneof(nonIntegerNumber, beyondInt32, numericLookingString, fc.boolean(), fc.constant([5]));
 }
 
 /** Out of the documented range but a well-typed Int (so the domain, not GraphQL, refuses it). */
 export function outOfDomainInt(field: keyof typeof INT_DOMAIN): fc.Arbitrary<number> {
-  const boundaries = { duration: [0, 1, 13, -1], frames: [0, 25, 27, 28, 30, 31, 288, 290, 293], executionExpiresAfter: [0, 3599, 259201] }[field];
-  return fc.oneof(fc.constantFrom(...boundaries), fc.integer(INT32).filter((n) => !INT_DOMAIN[field](n)));
+  const boundaries = {
+    duration: [0, 1, 13, -1],
+    frames: [0, 25, 27, 28, 30, 31, 288, 290, 293],
+    executionExpiresAfter: [0, 3599, 259201],
+  }[field];
+  return fc.oneof(
+    fc.constantFrom(...boundaries),
+    fc.integer(INT32).filter((n) => !INT_DOMAIN[field](n)),
+  );
 }
 
 /** Seeds outside -1..4294967295, or not integers at all. */
@@ -63,10 +96,28 @@ export const badSeed = fc.oneof(
 );
 
 /** Values GraphQL's Boolean refuses. */
-export const badBoolean = fc.oneof(fc.constantFrom('true', 'false', '', 'yes', 0, 1, -1, 'TRUE'), fc.string({ maxLength: 8 }), fc.integer(), fc.constant([true]), fc.constant({}));
+export const badBoolean = fc.oneof(
+  fc.constantFrom('true', 'false', '', 'yes', 0, 1, -1, 'TRUE'),
+  fc.string({ maxLength: 8 }),
+  fc.integer(),
+  fc.constant([true]),
+  fc.constant({}),
+);
 
 /** Unknown field names, including the ones that are special to JavaScript objects. */
 export const unknownKey = fc.oneof(
-  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'Prompt', 'PROMPT', 'idempotencyKey', 'mode', 'image_url', '', ' prompt'),
+  fc.constantFrom(
+    '__proto__',
+    'constructor',
+    'toString',
+    'hasOwnProperty',
+    'Prompt',
+    'PROMPT',
+    'idempotencyKey',
+    'mode',
+    'image_url',
+    '',
+    ' prompt',
+  ),
   fc.string({ maxLength: 12 }),
 );

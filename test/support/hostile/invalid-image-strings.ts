@@ -49,29 +49,67 @@ export const badImageString: fc.Arbitrary<unknown> = fc.oneof(
   ),
   // A real image declared as another or an unsupported format.
   fc
-    .record({ format: fc.constantFrom(...TEST_IMAGE_FORMATS), declared: fc.constantFrom('jpg', 'svg+xml', 'PNG', 'Jpeg', 'heic', 'avif', 'x-icon', 'png ', 'png\u0000', ...TEST_IMAGE_FORMATS) })
+    .record({
+      format: fc.constantFrom(...TEST_IMAGE_FORMATS),
+      declared: fc.constantFrom(
+        'jpg',
+        'svg+xml',
+        'PNG',
+        'Jpeg',
+        'heic',
+        'avif',
+        'x-icon',
+        'png ',
+        'png\u0000',
+        ...TEST_IMAGE_FORMATS,
+      ),
+    })
     .filter(({ format, declared }) => format !== declared)
     .map(({ format, declared }) => new ImageRecipe(format, 640, 480, declared)),
   // Truncated so the base64 length is no longer a multiple of 4.
   fc
-    .record({ format: fc.constantFrom(...TEST_IMAGE_FORMATS), quanta: fc.nat({ max: 3 }), rest: fc.integer({ min: 1, max: 3 }) })
-    .map(({ format, quanta, rest }) => new ImageRecipe(format, 640, 480, format, { kind: 'truncate', chars: quanta * 4 + rest })),
+    .record({
+      format: fc.constantFrom(...TEST_IMAGE_FORMATS),
+      quanta: fc.nat({ max: 3 }),
+      rest: fc.integer({ min: 1, max: 3 }),
+    })
+    .map(
+      ({ format, quanta, rest }) =>
+        new ImageRecipe(format, 640, 480, format, { kind: 'truncate', chars: quanta * 4 + rest }),
+    ),
   // A character outside the standard base64 alphabet (URL-safe, whitespace, padding) inside the data.
   fc
-    .record({ format: fc.constantFrom(...TEST_IMAGE_FORMATS), at: fc.nat(), char: fc.constantFrom('!', '-', '_', ' ', '\n', '%', '=', '.', 'é', '\u0000') })
+    .record({
+      format: fc.constantFrom(...TEST_IMAGE_FORMATS),
+      at: fc.nat(),
+      char: fc.constantFrom('!', '-', '_', ' ', '\n', '%', '=', '.', 'é', '\u0000'),
+    })
     .map(({ format, at, char }) => new ImageRecipe(format, 640, 480, format, { kind: 'replace', at, char })),
   // Pixel sizes outside the documented ones (exactly on a limit included).
   fc
     .record({
       format: fc.constantFrom(...TEST_IMAGE_FORMATS),
       size: fc.oneof(
-        fc.constantFrom<[number, number]>([300, 300], [300, 500], [6000, 3000], [2500, 1000], [400, 1000], [1, 1], [301, 753], [5999, 300]),
-        fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 })) as fc.Arbitrary<[number, number]>,
+        fc.constantFrom<[number, number]>(
+          [300, 300],
+          [300, 500],
+          [6000, 3000],
+          [2500, 1000],
+          [400, 1000],
+          [1, 1],
+          [301, 753],
+          [5999, 300],
+        ),
+        fc.tuple(fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 20_000 })) as fc.Arbitrary<
+          [number, number]
+        >,
       ),
     })
     .filter(({ format, size: [w, h] }) => w <= MAX_SIDE[format] && h <= MAX_SIDE[format] && !validDimensions(w, h))
     .map(({ format, size: [w, h] }) => new ImageRecipe(format, w, h)),
   // Not an image at all.
   fc.integer({ min: 1, max: 2000 }).map((n) => new LazyString(`zeroDataUrl(${n})`, () => zeroDataUrl(n))),
-  fc.uint8Array({ minLength: 1, maxLength: 64 }).map((bytes) => `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 64 })
+    .map((bytes) => `data:image/png;base64,${Buffer.from(bytes).toString('base64')}`),
 );

@@ -23,7 +23,8 @@ export class LazyString {
 }
 
 /** `unit` repeated `times` times, shown as `"unit".repeat(times)`. */
-export const repeatedText = (unit: string, times: number): LazyString => new LazyString(`${JSON.stringify(unit)}.repeat(${times})`, () => unit.repeat(times));
+export const repeatedText = (unit: string, times: number): LazyString =>
+  new LazyString(`${JSON.stringify(unit)}.repeat(${times})`, () => unit.repeat(times));
 
 /** The text of a string or a recipe. */
 export const textOf = (value: unknown): string => (value instanceof LazyString ? value.toJSON() : String(value));

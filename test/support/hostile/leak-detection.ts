@@ -19,7 +19,8 @@ const LEAKS: Array<[string, RegExp]> = [
 export function findLeak(answer: string, request: string): string | null {
   for (const [what, pattern] of LEAKS) {
     const match = pattern.exec(answer);
-    if (match && !request.includes(match[0])) return `${what} (${JSON.stringify(match[0])}) in ${excerpt(answer, match.index)}`;
+    if (match && !request.includes(match[0]))
+      return `${what} (${JSON.stringify(match[0])}) in ${excerpt(answer, match.index)}`;
   }
   return null;
 }

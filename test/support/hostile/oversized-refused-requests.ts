@@ -8,11 +8,23 @@ import { zeroDataUrl } from '../images';
  */
 export const oversizedRefusedBodies = (i: number, size: number): string[] => [
   // An idempotency key far over 255 characters, on an input that is invalid anyway.
-  JSON.stringify({ query: GENERATE, variables: { input: { textToVideo: { prompt: `p${i}`, options: { duration: 99 } } }, key: `${i}`.padEnd(size, 'k') } }),
+  JSON.stringify({
+    query: GENERATE,
+    variables: {
+      input: { textToVideo: { prompt: `p${i}`, options: { duration: 99 } } },
+      key: `${i}`.padEnd(size, 'k'),
+    },
+  }),
   // An enum value that is no member (graphql-js echoes it in its message).
-  JSON.stringify({ query: GENERATE, variables: { input: { textToVideo: { prompt: `p${i}`, options: { resolution: `${i}`.padEnd(size, 'X') } } } } }),
+  JSON.stringify({
+    query: GENERATE,
+    variables: { input: { textToVideo: { prompt: `p${i}`, options: { resolution: `${i}`.padEnd(size, 'X') } } } },
+  }),
   // A data URL that decodes (about 190 KB for 256 KB) to something that is not an image.
-  JSON.stringify({ query: GENERATE, variables: { input: { firstFrame: { image: zeroDataUrl(((size / 4) | 0) * 3 - 3 * (i % 7)), prompt: `p${i}` } } } }),
+  JSON.stringify({
+    query: GENERATE,
+    variables: { input: { firstFrame: { image: zeroDataUrl(((size / 4) | 0) * 3 - 3 * (i % 7)), prompt: `p${i}` } } },
+  }),
   // A blank prompt of `size` characters and more.
   JSON.stringify({ query: GENERATE, variables: { input: { textToVideo: { prompt: ' '.repeat(size + i) } } } }),
   // A query text far over the token limit.

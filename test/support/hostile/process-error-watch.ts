@@ -15,7 +15,9 @@ export class ProcessErrorWatch {
 
   start(): void {
     this.host.on('unhandledRejection', this.onUnhandled);
-    this.errorSpy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void this.consoleErrors.push(args));
+    this.errorSpy = jest
+      .spyOn(console, 'error')
+      .mockImplementation((...args: unknown[]) => void this.consoleErrors.push(args));
   }
 
   stop(): void {
@@ -31,12 +33,23 @@ export class ProcessErrorWatch {
   /** Throws when console.error was called after the mark `before`. */
   assertNoConsoleErrorsSince(before: number): void {
     if (this.consoleErrors.length > before) {
-      throw new Error(`console.error was called (graphql-ws reports internal errors this way): ${head(this.consoleErrors.slice(before).map((args) => args.map(String).join(' ')).join('\n'), 1500)}`);
+      throw new Error(
+        `console.error was called (graphql-ws reports internal errors this way): ${head(
+          this.consoleErrors
+            .slice(before)
+            .map((args) => args.map(String).join(' '))
+            .join('\n'),
+          1500,
+        )}`,
+      );
     }
   }
 
   /** Throws when any unhandled rejection was recorded. */
   assertNoUnhandledRejections(): void {
-    if (this.unhandled.length > 0) throw new Error(`unhandled rejections: ${head(this.unhandled.map((r) => (r instanceof Error ? r.stack : String(r))).join('\n'), 1500)}`);
+    if (this.unhandled.length > 0)
+      throw new Error(
+        `unhandled rejections: ${head(this.unhandled.map((r) => (r instanceof Error ? r.stack : String(r))).join('\n'), 1500)}`,
+      );
   }
 }

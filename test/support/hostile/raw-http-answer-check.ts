@@ -39,7 +39,8 @@ export function checkRawExchange(rawCase: RawCase, request: Buffer, exchange: Ra
     }
     const path = first?.target.split('?')[0];
     if (index === 0 && path === '/graphql' && response.status !== 404) {
-      if (!isObject(body) || !(isErrorList(body.errors) || 'data' in body)) fail('a /graphql answer that is neither a GraphQL result nor a GraphQL error list');
+      if (!isObject(body) || !(isErrorList(body.errors) || 'data' in body))
+        fail('a /graphql answer that is neither a GraphQL result nor a GraphQL error list');
       if (isObject(body) && hasInternalError(body.errors)) fail('an unexpected (internal) error');
     }
   });

@@ -4,11 +4,14 @@ import type { RawBody, RawCase, RawRequest } from './raw-http-cases';
 /** The bytes of a raw HTTP case, exactly as they go on the wire. */
 
 /** A body that tries to pollute Object.prototype through `__proto__` and `constructor.prototype`. */
-const PROTO_BODY = '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"query":"query($x: String) { __typename }","variables":{"__proto__":{"polluted":"yes"},"x":"y"}}';
+const PROTO_BODY =
+  '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"query":"query($x: String) { __typename }","variables":{"__proto__":{"polluted":"yes"},"x":"y"}}';
 
 /** `[[[...]]]` or `{"a":{"a":...1}}`, `depth` levels deep. */
 function nestedJson(shape: 'arrays' | 'objects', depth: number): string {
-  return shape === 'arrays' ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  return shape === 'arrays'
+    ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
 }
 
 function bodyBytes(body: RawBody): Buffer {
@@ -28,8 +31,11 @@ function bodyBytes(body: RawBody): Buffer {
     case 'nested': {
       const nest = nestedJson(body.shape, body.depth);
       if (body.where === 'body') return Buffer.from(nest);
-      if (body.where === 'variables') return Buffer.from(`{"query":"query($x: String) { __typename }","variables":{"x":${nest}}}`);
-      return Buffer.from(`{"query":${JSON.stringify(GENERATE)},"variables":{"input":{"referenceImages":{"images":${nest}}}}}`);
+      if (body.where === 'variables')
+        return Buffer.from(`{"query":"query($x: String) { __typename }","variables":{"x":${nest}}}`);
+      return Buffer.from(
+        `{"query":${JSON.stringify(GENERATE)},"variables":{"input":{"referenceImages":{"images":${nest}}}}}`,
+      );
     }
     case 'proto':
       return Buffer.from(PROTO_BODY);
@@ -41,7 +47,10 @@ function chunked(payload: Buffer): Buffer {
   if (payload.length === 0) return Buffer.from('0\r\n\r\n');
   const half = payload.length >> 1;
   const parts = half > 0 ? [payload.subarray(0, half), payload.subarray(half)] : [payload];
-  return Buffer.concat([...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]), Buffer.from('0\r\n\r\n')]);
+  return Buffer.concat([
+    ...parts.flatMap((part) => [Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')]),
+    Buffer.from('0\r\n\r\n'),
+  ]);
 }
 
 /** A request's head and body, with the framing headers its `framing` asks for. */

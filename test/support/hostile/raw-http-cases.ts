@@ -78,14 +78,33 @@ const queryText: fc.Arbitrary<unknown> = fc.oneof(
 const graphQLRequestValue = fc.record(
   {
     query: queryText,
-    variables: fc.oneof(fc.constant(null), fc.jsonValue({ maxDepth: 3 }), fc.record({ input: definitelyInvalidInput }), fc.object({ key: fieldOrRandomKey, maxDepth: 3 })),
-    operationName: fc.oneof(fc.constant(null), fc.constantFrom('Generate', 'Q', 'A', 'B', ''), fc.string({ maxLength: 10 }), fc.integer()),
+    variables: fc.oneof(
+      fc.constant(null),
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ input: definitelyInvalidInput }),
+      fc.object({ key: fieldOrRandomKey, maxDepth: 3 }),
+    ),
+    operationName: fc.oneof(
+      fc.constant(null),
+      fc.constantFrom('Generate', 'Q', 'A', 'B', ''),
+      fc.string({ maxLength: 10 }),
+      fc.integer(),
+    ),
     extensions: fc.oneof(
       fc.jsonValue({ maxDepth: 2 }),
       // Automatic persisted queries (on by default in Apollo): unknown or wrong hashes, other versions.
       fc.record({
         persistedQuery: fc.oneof(
-          fc.record({ version: fc.constantFrom<unknown>(1, 2, '1', null), sha256Hash: fc.oneof(fc.constant('ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38'), fc.string({ maxLength: 64 })) }, { requiredKeys: [] }),
+          fc.record(
+            {
+              version: fc.constantFrom<unknown>(1, 2, '1', null),
+              sha256Hash: fc.oneof(
+                fc.constant('ecf4edb46db40b5132295c0291d62fb65d6759a9eedfa4d5d612dd5ec54a6b38'),
+                fc.string({ maxLength: 64 }),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
           fc.jsonValue({ maxDepth: 1 }),
         ),
       }),
@@ -100,14 +119,26 @@ const rawBody: fc.Arbitrary<RawBody> = fc.oneof(
   { arbitrary: graphQLRequestValue.map(jsonBody), weight: 8 },
   { arbitrary: fc.array(graphQLRequestValue, { maxLength: 4 }).map(jsonBody), weight: 1 },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }).map(jsonBody), weight: 1 },
-  { arbitrary: fc.record({ value: graphQLRequestValue, keep: fc.nat() }).map(({ value, keep }): RawBody => ({ kind: 'truncatedJson', value, keep })), weight: 2 },
+  {
+    arbitrary: fc
+      .record({ value: graphQLRequestValue, keep: fc.nat() })
+      .map(({ value, keep }): RawBody => ({ kind: 'truncatedJson', value, keep })),
+    weight: 2,
+  },
   { arbitrary: fc.uint8Array({ maxLength: 512 }).map((bytes): RawBody => ({ kind: 'bytes', bytes })), weight: 1 },
-  { arbitrary: fc.string({ unit: 'binary', maxLength: 200 }).map((text): RawBody => ({ kind: 'text', text })), weight: 1 },
+  {
+    arbitrary: fc.string({ unit: 'binary', maxLength: 200 }).map((text): RawBody => ({ kind: 'text', text })),
+    weight: 1,
+  },
   {
     arbitrary: fc
       .record({
         shape: fc.constantFrom('arrays' as const, 'objects' as const),
-        depth: fc.oneof(fc.integer({ min: 1, max: 100 }), fc.integer({ min: 1_000, max: 10_000 }), fc.constant(100_000)),
+        depth: fc.oneof(
+          fc.integer({ min: 1, max: 100 }),
+          fc.integer({ min: 1_000, max: 10_000 }),
+          fc.constant(100_000),
+        ),
         where: fc.constantFrom('body' as const, 'variables' as const, 'input' as const),
       })
       .map((spec): RawBody => ({ kind: 'nested', ...spec })),
@@ -133,7 +164,16 @@ const CONTENT_TYPES = [
   '*/*',
   'application/json, text/plain',
 ];
-const AUTHORIZATIONS = [`Bearer ${KEYS.alice}`, `Bearer ${KEYS.admin}`, 'Bearer nope', 'Bearer', 'Basic a2V5LWFsaWNlOg==', `bearer ${KEYS.alice}`, `Bearer ${KEYS.alice} extra`, `Bearer ${'x'.repeat(8000)}`];
+const AUTHORIZATIONS = [
+  `Bearer ${KEYS.alice}`,
+  `Bearer ${KEYS.admin}`,
+  'Bearer nope',
+  'Bearer',
+  'Basic a2V5LWFsaWNlOg==',
+  `bearer ${KEYS.alice}`,
+  `Bearer ${KEYS.alice} extra`,
+  `Bearer ${'x'.repeat(8000)}`,
+];
 const EXTRA_HEADERS: Array<[string, string]> = [
   ['apollo-require-preflight', 'true'],
   ['x-apollo-operation-name', 'Q'],
@@ -186,19 +226,47 @@ const TARGETS = [
   `/${'a'.repeat(12_000)}`,
   'graphql',
 ];
-const METHODS = ['GET', 'POST', 'POST', 'POST', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE', 'CONNECT', 'PROPFIND', 'FOO', 'get', 'P OST', ''];
+const METHODS = [
+  'GET',
+  'POST',
+  'POST',
+  'POST',
+  'POST',
+  'PUT',
+  'DELETE',
+  'PATCH',
+  'OPTIONS',
+  'HEAD',
+  'TRACE',
+  'CONNECT',
+  'PROPFIND',
+  'FOO',
+  'get',
+  'P OST',
+  '',
+];
 /** One request: mostly a POST to /graphql with the right headers, else any method, target, headers and framing. */
 const rawRequest: fc.Arbitrary<RawRequest> = fc
   .record({
-    method: fc.oneof({ arbitrary: fc.constant('POST'), weight: 1 }, { arbitrary: fc.constantFrom(...METHODS), weight: 1 }),
+    method: fc.oneof(
+      { arbitrary: fc.constant('POST'), weight: 1 },
+      { arbitrary: fc.constantFrom(...METHODS), weight: 1 },
+    ),
     target: fc.oneof(
       { arbitrary: fc.constant('/graphql'), weight: 4 },
       { arbitrary: fc.constantFrom(...TARGETS), weight: 4 },
       { arbitrary: fc.webPath().map((path) => path || '/'), weight: 1 },
       { arbitrary: fc.string({ maxLength: 40 }).map((q) => `/graphql?query=${encodeURIComponent(q)}`), weight: 1 },
     ),
-    host: fc.oneof({ arbitrary: fc.constant<[string, string] | null>(['Host', '127.0.0.1']), weight: 9 }, { arbitrary: fc.constant(null), weight: 1 }),
-    contentType: fc.oneof({ arbitrary: fc.constant<string | null>('application/json'), weight: 3 }, { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 3 }, { arbitrary: fc.constant(null), weight: 1 }),
+    host: fc.oneof(
+      { arbitrary: fc.constant<[string, string] | null>(['Host', '127.0.0.1']), weight: 9 },
+      { arbitrary: fc.constant(null), weight: 1 },
+    ),
+    contentType: fc.oneof(
+      { arbitrary: fc.constant<string | null>('application/json'), weight: 3 },
+      { arbitrary: fc.constantFrom(...CONTENT_TYPES), weight: 3 },
+      { arbitrary: fc.constant(null), weight: 1 },
+    ),
     authorization: fc.option(fc.constantFrom(...AUTHORIZATIONS), { nil: null, freq: 8 }),
     extra: fc.array(
       fc.oneof(
@@ -209,7 +277,13 @@ const rawRequest: fc.Arbitrary<RawRequest> = fc
       { maxLength: 4 },
     ),
     body: rawBody,
-    framing: fc.oneof({ arbitrary: fc.constant<Framing>('exact'), weight: 8 }, { arbitrary: fc.constantFrom<Framing>('none', 'short', 'long', 'chunked', 'brokenChunked', 'lengthAndChunked'), weight: 2 }),
+    framing: fc.oneof(
+      { arbitrary: fc.constant<Framing>('exact'), weight: 8 },
+      {
+        arbitrary: fc.constantFrom<Framing>('none', 'short', 'long', 'chunked', 'brokenChunked', 'lengthAndChunked'),
+        weight: 2,
+      },
+    ),
   })
   .map(({ method, target, host: hostHeader, contentType, authorization, extra, body, framing }) => ({
     method,
@@ -226,11 +300,32 @@ const rawRequest: fc.Arbitrary<RawRequest> = fc
 /** What one connection is sent: mostly one request, else pipelined requests, garbage, a flipped byte or a cut. */
 export const rawHttpCase: fc.Arbitrary<RawCase> = fc.oneof(
   { arbitrary: rawRequest.map((request): RawCase => ({ kind: 'request', request })), weight: 12 },
-  { arbitrary: fc.array(rawRequest, { minLength: 2, maxLength: 3 }).map((requests): RawCase => ({ kind: 'pipelined', requests })), weight: 1 },
-  { arbitrary: fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes): RawCase => ({ kind: 'garbage', bytes })), weight: 1 },
-  { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }).map((text): RawCase => ({ kind: 'garbageText', text })), weight: 1 },
-  { arbitrary: fc.record({ request: rawRequest, at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }).map((spec): RawCase => ({ kind: 'flipped', ...spec })), weight: 1 },
-  { arbitrary: fc.record({ request: rawRequest, keep: fc.nat() }).map((spec): RawCase => ({ kind: 'cut', ...spec })), weight: 1 },
+  {
+    arbitrary: fc
+      .array(rawRequest, { minLength: 2, maxLength: 3 })
+      .map((requests): RawCase => ({ kind: 'pipelined', requests })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.uint8Array({ minLength: 1, maxLength: 512 }).map((bytes): RawCase => ({ kind: 'garbage', bytes })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .string({ unit: 'binary', minLength: 1, maxLength: 200 })
+      .map((text): RawCase => ({ kind: 'garbageText', text })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .record({ request: rawRequest, at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) })
+      .map((spec): RawCase => ({ kind: 'flipped', ...spec })),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({ request: rawRequest, keep: fc.nat() }).map((spec): RawCase => ({ kind: 'cut', ...spec })),
+    weight: 1,
+  },
 );
 
 /** The methods of the requests a case holds, in order, as far as they are known. */
@@ -246,4 +341,3 @@ export function caseMethods(rawCase: RawCase): string[] {
       return [];
   }
 }
-

@@ -43,7 +43,13 @@ const validDataImage = fc
   .map(({ format, width, height }) => new ImageRecipe(format, width, height));
 const validHttpImage = fc.oneof(
   fc.webUrl({ validSchemes: ['https', 'http'] }),
-  fc.constantFrom('https://example.com/a.png', 'HTTPS://EXAMPLE.COM/A.PNG', 'http://example.org:8080/x.webp', 'https://example.com/a.png?x=1#y', 'https://例え.jp/画像.png'),
+  fc.constantFrom(
+    'https://example.com/a.png',
+    'HTTPS://EXAMPLE.COM/A.PNG',
+    'http://example.org:8080/x.webp',
+    'https://example.com/a.png?x=1#y',
+    'https://例え.jp/画像.png',
+  ),
 );
 /** An image the docs accept: a data URL of a real image of valid size, or an http(s) URL. */
 export const validImage = fc.oneof(validDataImage, validHttpImage);
@@ -63,13 +69,18 @@ export const validFirstLast = fc
   .record(
     {
       // The same picture twice is allowed.
-      frames: fc.oneof(fc.tuple(validImage, validImage), validImage.map((image) => [image, image] as const)),
+      frames: fc.oneof(
+        fc.tuple(validImage, validImage),
+        validImage.map((image) => [image, image] as const),
+      ),
       prompt: optionalPrompt,
       options: optionsFor('firstLastFrame'),
     },
     { requiredKeys: ['frames'] },
   )
-  .map(({ frames: [firstFrame, lastFrame], ...rest }): GenerateVideoInput => ({ firstLastFrame: { firstFrame, lastFrame, ...rest } }));
+  .map(({ frames: [firstFrame, lastFrame], ...rest }): GenerateVideoInput => ({
+    firstLastFrame: { firstFrame, lastFrame, ...rest },
+  }));
 
 /** A valid reference-images input (one to four images). */
 export const validReferenceImages = fc
