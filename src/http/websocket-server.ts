@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import {
   execute,
@@ -69,8 +70,10 @@ export function attachGraphQLWebSocket(
 ): GraphQLWebSocketServer {
   const { schema, authenticator, logger, metrics } = options;
   // ws' default message limit is 100 MiB, even before authentication.
+  // noServer: the upgrade is handed over below; attached with `server`, ws would also re-emit the
+  // HTTP server's own errors (a port in use) as WebSocket server errors, which graphql-ws prints.
   const wsServer = new WebSocketServer({
-    server: httpServer,
+    noServer: true,
     path,
     maxPayload: options.websocket.maxMessageBytes,
     verifyClient: ({ req }, accept) =>
@@ -221,9 +224,13 @@ export function attachGraphQLWebSocket(
     wsServer,
     options.websocket.keepAliveMs,
   );
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void =>
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
+  httpServer.on('upgrade', onUpgrade);
   return {
     sharedSubscriptions: () => shared.size,
     dispose: async () => {
+      httpServer.off('upgrade', onUpgrade);
       await cleanup.dispose();
     },
   };
