@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { VideoTask } from '../domain/video-task';
+import { idempotencyRowOf } from './sql-idempotency-repository';
 import type { SqlTaskRepository } from './sql-task-repository';
 import type { StoreLogger } from './store-logger';
 import type { Database } from './tables';
@@ -70,15 +71,7 @@ export async function importKeyvStore(
       const record = parsed.data.record;
       await db
         .insertInto('idempotency_keys')
-        .values({
-          client_id: record.clientId,
-          key: record.key,
-          fingerprint: record.fingerprint,
-          task_id: record.taskId,
-          state: record.state,
-          created_at_ms: Date.parse(record.createdAt),
-          expires_at_ms: expiresAtMs,
-        })
+        .values(idempotencyRowOf(record, expiresAtMs))
         .onConflict((conflict) => conflict.columns(['client_id', 'key']).doNothing())
         .execute();
       keys += 1;

@@ -41,7 +41,7 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
         .execute();
       await trx
         .insertInto('idempotency_keys')
-        .values(rowOf(record, nowMs + ttlMs))
+        .values(idempotencyRowOf(record, nowMs + ttlMs))
         .onConflict((conflict) => conflict.columns(['client_id', 'key']).doNothing())
         .execute();
       const row = await trx
@@ -55,7 +55,7 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
   }
 
   async put(record: IdempotencyRecord, ttlMs: number): Promise<void> {
-    const row = rowOf(record, this.now() + ttlMs);
+    const row = idempotencyRowOf(record, this.now() + ttlMs);
     await this.db
       .insertInto('idempotency_keys')
       .values(row)
@@ -72,7 +72,8 @@ export class SqlIdempotencyRepository implements IdempotencyRepository {
   }
 }
 
-function rowOf(record: IdempotencyRecord, expiresAtMs: number) {
+/** The row of `record`, expiring at `expiresAtMs`. */
+export function idempotencyRowOf(record: IdempotencyRecord, expiresAtMs: number) {
   return {
     client_id: record.clientId,
     key: record.key,
