@@ -169,7 +169,9 @@ export async function startGateway(
     submitsPerMinute: config.limits.submitsPerMinute,
     nextCheckInMs: (taskId) => poller.nextReadInMs(taskId),
     rateLimiter: await createSubmitRateLimiter(store, config.limits.submitsPerMinute).catch(async (error: unknown) => {
+      await stopCreateSweep();
       await store.close();
+      await tracing.shutdown();
       throw error;
     }),
   });

@@ -62,8 +62,13 @@ export class TaskOwnership {
     if (this.stopped) return;
     const { leases, poller, owner, leaseMs, logger } = this.options;
     try {
+      // Watched before the renewal: a task leased here while it ran (a create confirmed, an
+      // adoption) is not in its answer, and must not be dropped for that.
+      const watchedBefore = poller.watchedIds();
       const held = new Set(await leases.renew(owner, leaseMs));
-      for (const id of poller.watchedIds()) if (!held.has(id)) poller.unwatch(id);
+      for (const id of watchedBefore) if (!held.has(id)) poller.unwatch(id);
+      // Held but not followed (a watch lost to a race): follow it, or nobody ever reads it.
+      for (const id of held) poller.watch(id);
       await this.claimAll();
     } catch (error) {
       logger.warn({ err: error }, 'poll lease renewal failed');

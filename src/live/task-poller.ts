@@ -175,7 +175,8 @@ export class TaskPoller {
   }
 
   private schedule(taskId: string, watch: Watch, delayMs: number): void {
-    if (this.stopped) return;
+    // A watch dropped while its read was in flight (unwatched, or replaced) schedules nothing more.
+    if (this.stopped || this.watches.get(taskId) !== watch) return;
     clearTimeout(watch.timer);
     const wait = Math.max(delayMs, this.pausedUntil - this.now());
     watch.dueAtMs = this.now() + wait;
@@ -191,7 +192,7 @@ export class TaskPoller {
   }
 
   private async poll(taskId: string, watch: Watch): Promise<void> {
-    if (this.stopped || watch.inFlight) return;
+    if (this.stopped || watch.inFlight || this.watches.get(taskId) !== watch) return;
     // A 429 may have come in after this timer was set: wait it out like everyone else.
     if (this.paused()) return this.schedule(taskId, watch, 0);
     watch.inFlight = true;

@@ -225,7 +225,9 @@ export class GenerationService {
       // Storing it commits the slot reserved for it.
       await this.deps.tasks.insert(pending);
     } catch (error) {
+      // Nothing was sent: the slot and the key are free again.
       await this.release(slot, id);
+      await keyed?.onRefused();
       throw error;
     }
     let created: Awaited<ReturnType<UpstreamApi['createTask']>>;
@@ -242,8 +244,9 @@ export class GenerationService {
       throw error;
     }
     let task: VideoTask;
+    let confirmedHere: boolean;
     try {
-      task = await this.confirm(id, created.upstreamTaskId);
+      ({ task, confirmedHere } = await this.confirm(id, created.upstreamTaskId));
     } catch (error) {
       // The upstream task exists and may be billed; the SUBMITTING record names it (start-up
       // marks it OUTCOME_UNKNOWN, a callback adopts it).
@@ -252,7 +255,7 @@ export class GenerationService {
       this.deps.logger.error(facts, 'created upstream task could not be stored');
       throw error;
     }
-    this.deps.watch(task.id);
+    if (confirmedHere) this.deps.watch(task.id);
     const { upstreamTaskId, mode } = task;
     this.deps.logger.info({ taskId: task.id, clientId, upstreamTaskId, mode }, 'generation submitted');
     return { task, warnings: generation.warnings, replayed: false };
@@ -286,11 +289,20 @@ export class GenerationService {
   }
 
   /** Stores the upstream's answer on the write-ahead task (a callback may have adopted it already). */
-  private async confirm(id: string, upstreamTaskId: string): Promise<VideoTask> {
+  /**
+   * Stores the create's answer; `confirmedHere` is false when a callback adopted the task first
+   * (then the adopting replica holds its poll lease and follows it).
+   */
+  private async confirm(id: string, upstreamTaskId: string): Promise<{ task: VideoTask; confirmedHere: boolean }> {
     const nowIso = new Date(this.now()).toISOString();
-    const task = await this.deps.tasks.update(id, (current) => confirmCreated(current, upstreamTaskId, nowIso));
+    let confirmedHere = false;
+    const task = await this.deps.tasks.update(id, (current) => {
+      const confirmed = confirmCreated(current, upstreamTaskId, nowIso);
+      confirmedHere = confirmed !== null;
+      return confirmed;
+    });
     if (!task) throw new Error(`write-ahead task ${id} vanished before its create was confirmed`);
-    return task;
+    return { task, confirmedHere };
   }
 
   /** A create that may have been accepted: the task stays, OUTCOME_UNKNOWN, for a callback or an admin to resolve. */

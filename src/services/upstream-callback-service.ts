@@ -34,6 +34,9 @@ export interface UpstreamCallbackDeps {
   now?: () => number;
 }
 
+/** Past this many remembered adoption reads, the stale ones are forgotten. */
+const MAX_REMEMBERED_ADOPTION_READS = 10_000;
+
 /**
  * Upstream callbacks. The docs define no signature, so a callback is only a hint: a valid
  * token (one the gateway minted for a task) makes the poller read that task soon; the body is
@@ -85,7 +88,12 @@ export class UpstreamCallbackService {
     if (!parsed.success) return undefined;
     const upstreamTaskId = 'id' in parsed.data ? parsed.data.id : parsed.data.task_id;
     const nowMs = this.now();
-    if (nowMs - (this.lastAdoptionRead.get(taskId) ?? -Infinity) < (this.deps.adoptGapMs ?? 1_000)) return undefined;
+    const gapMs = this.deps.adoptGapMs ?? 1_000;
+    if (nowMs - (this.lastAdoptionRead.get(taskId) ?? -Infinity) < gapMs) return undefined;
+    // Bounded: entries older than the gap decide nothing, so they go once the map grows.
+    if (this.lastAdoptionRead.size >= MAX_REMEMBERED_ADOPTION_READS) {
+      for (const [id, at] of this.lastAdoptionRead) if (nowMs - at >= gapMs) this.lastAdoptionRead.delete(id);
+    }
     this.lastAdoptionRead.set(taskId, nowMs);
     try {
       const snapshot = await this.deps.upstream.getTask(upstreamTaskId);

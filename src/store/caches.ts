@@ -67,8 +67,11 @@ export async function openCaches(options: OpenCachesOptions = {}): Promise<Gatew
   if (!/^rediss?:\/\//i.test(url))
     throw new CacheOpenError(`invalid CACHE_URL: expected redis://host:port (or rediss://)`);
   // One adapter per namespace: keyv writes its namespace onto the adapter it is given.
+  // Without the offline queue, a command while Redis is down fails at once (a miss) instead of
+  // waiting for the reconnection, which would hold up reads, writes and shutdown.
   const connect = {
     url,
+    disableOfflineQueue: true,
     socket: { connectTimeout: REDIS_CONNECT_TIMEOUT_MS, reconnectStrategy: defaultReconnectStrategy },
   };
   const adapters = [new KeyvRedis<string>(connect), new KeyvRedis<string>(connect)];

@@ -93,7 +93,6 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
 
     const sqlTasks = new SqlTaskRepository({
       db: database.db,
-      engine: database.engine,
       announcer,
       lease: { owner: replicaId, leaseMs },
       now,
@@ -146,7 +145,6 @@ async function openChangeFeed(
   }
   const reader = new SqlTaskRepository({
     db: database.db,
-    engine: database.engine,
     announcer: { within: async () => undefined, after: () => undefined },
   });
   return openPostgresChangeFeed({ connectionString: database.postgresUrl, readTask: (id) => reader.get(id), logger });

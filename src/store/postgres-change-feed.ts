@@ -12,6 +12,9 @@ const CHANGES_CHANNEL = 'spark_dance_task_changes';
 const REFRESH_CHANNEL = 'spark_dance_task_refresh';
 /** PostgreSQL caps a NOTIFY payload at 8000 bytes; larger tasks are announced by id and read back. */
 const MAX_INLINE_PAYLOAD_BYTES = 7_500;
+/** How often, and how patiently, the listening connection is checked. */
+const HEALTH_CHECK_INTERVAL_MS = 15_000;
+const HEALTH_CHECK_TIMEOUT_MS = 5_000;
 /** Pause before reconnecting a listening connection that broke. */
 const RECONNECT_DELAY_MS = 1_000;
 
@@ -66,20 +69,44 @@ export async function openPostgresChangeFeed(
     return parseTaskData(payload, id);
   };
 
+  const lose = (lost: Client, error: unknown): void => {
+    void lost.end().catch(() => undefined);
+    // An old connection (already replaced) or one still opening (its connect() fails on its own).
+    if (client !== lost) return;
+    client = undefined;
+    logger.warn({ err: error }, 'task change feed connection lost; reconnecting');
+    scheduleReconnect();
+  };
+
   const connect = async (): Promise<void> => {
-    const next = new Client({ connectionString: options.connectionString });
+    // keepAlive and the health check below: a half-open connection (a NAT timeout, a failover)
+    // raises no error by itself, and a replica that stopped hearing changes must notice.
+    const next = new Client({ connectionString: options.connectionString, keepAlive: true });
     next.on('notification', onNotification);
-    next.on('error', (error) => {
-      logger.warn({ err: error }, 'task change feed connection lost; reconnecting');
-      void next.end().catch(() => undefined);
-      if (client === next) client = undefined;
-      scheduleReconnect();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${CHANGES_CHANNEL}`);
-    await next.query(`LISTEN ${REFRESH_CHANNEL}`);
+    next.on('error', (error) => lose(next, error));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await next.query(`LISTEN ${REFRESH_CHANNEL}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
     client = next;
   };
+
+  const health = setInterval(() => {
+    const current = client;
+    if (!current) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('health check timed out')), HEALTH_CHECK_TIMEOUT_MS);
+    });
+    Promise.race([current.query('SELECT 1'), deadline])
+      .catch((error: unknown) => lose(current, error))
+      .finally(() => clearTimeout(timer));
+  }, HEALTH_CHECK_INTERVAL_MS);
+  health.unref();
 
   const scheduleReconnect = (): void => {
     if (closed || reconnect) return;
@@ -92,7 +119,14 @@ export async function openPostgresChangeFeed(
     }, RECONNECT_DELAY_MS);
   };
 
-  await connect();
+  try {
+    await connect();
+  } catch (error) {
+    clearInterval(health);
+    closed = true;
+    clearTimeout(reconnect);
+    throw error;
+  }
 
   return {
     feed: {
@@ -105,6 +139,7 @@ export async function openPostgresChangeFeed(
       async close() {
         closed = true;
         clearTimeout(reconnect);
+        clearInterval(health);
         await client?.end().catch(() => undefined);
         client = undefined;
       },

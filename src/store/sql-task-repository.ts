@@ -1,8 +1,7 @@
-import { sql, type Insertable, type Kysely, type Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import { isTerminal, VideoTaskStatus, type UnfinishedStatus } from '../domain/task-status';
 import { periodStart, PeriodKind } from '../domain/usage-period';
 import type { VideoTask } from '../domain/video-task';
-import type { SqlEngine } from './open-database';
 import type { Database, UsageRollupsTable } from './tables';
 import type { TaskChangeAnnouncer } from './task-change-feed';
 import { DuplicateTaskError, type TaskRepository } from './task-repository';
@@ -49,8 +48,6 @@ export interface InsertLease {
 /** Collaborators of {@link SqlTaskRepository}. */
 export interface SqlTaskRepositoryDeps {
   db: Kysely<Database>;
-  /** The few statements that differ (JSON edits) switch on it. */
-  engine: SqlEngine;
   announcer: TaskChangeAnnouncer;
   /** Unfinished tasks are inserted leased to this replica, which polls them first. */
   lease?: InsertLease;
@@ -226,12 +223,16 @@ export class SqlTaskRepository implements TaskRepository {
 
   /** {@inheritDoc TaskRepository.markSynced} */
   async markSynced(id: string, syncedAt: string): Promise<void> {
-    // The JSON is edited in place: a compare-and-set round trip would make every quiet read a revision.
-    const data =
-      this.deps.engine === 'postgres'
-        ? sql<string>`jsonb_set(data::jsonb, '{syncedAt}', to_jsonb(${syncedAt}::text))::text`
-        : sql<string>`json_set(data, '$.syncedAt', ${syncedAt})`;
-    await this.deps.db.updateTable('tasks').set({ data }).where('id', '=', id).where('finished', '=', 0).execute();
+    // Same revision, written only if nobody wrote in between: a quiet read is not a change, and
+    // one lost to a concurrent write is overtaken by that write's own read time anyway.
+    const current = await this.get(id);
+    if (!current || isTerminal(current.status)) return;
+    await this.deps.db
+      .updateTable('tasks')
+      .set({ data: JSON.stringify({ ...current, syncedAt }) })
+      .where('id', '=', id)
+      .where('revision', '=', current.revision)
+      .execute();
   }
 
   /** {@inheritDoc TaskRepository.listByStatus} */
