@@ -36,6 +36,8 @@ export class TaskOwnership {
 
   /** Claims every task without a live lease (on SQLite: every unfinished task), then keeps the leases up. */
   async start(): Promise<void> {
+    // The heartbeat first: claims made before it would look abandoned to the other replicas.
+    await this.options.leases.renew(this.options.owner, this.options.leaseMs);
     const claimed = await this.claimAll(true);
     this.options.logger.info({ resumed: claimed, owner: this.options.owner }, 'poller started');
     this.timer = setInterval(

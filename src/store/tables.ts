@@ -107,6 +107,12 @@ export interface UsageVersionsTable {
   version: BigIntColumn;
 }
 
+/** A replica's heartbeat: its poll leases hold while `alive_until_ms` is ahead. */
+export interface ReplicaHeartbeatsTable {
+  replica_id: string;
+  alive_until_ms: BigIntColumn;
+}
+
 /** Facts about the store itself (e.g. that the keyv-era data was imported). */
 export interface StoreMetaTable {
   name: string;
@@ -122,4 +128,5 @@ export interface Database {
   task_slots: TaskSlotsTable;
   usage_versions: UsageVersionsTable;
   store_meta: StoreMetaTable;
+  replica_heartbeats: ReplicaHeartbeatsTable;
 }

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './001-initial';
 import * as usageRollups from './002-usage-rollups';
+import * as replicaHeartbeats from './003-replica-heartbeats';
 
 /**
  * Every migration, in order. Names sort in the order they run; a released migration is never
@@ -9,6 +10,7 @@ import * as usageRollups from './002-usage-rollups';
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-usage-rollups': usageRollups,
+  '003-replica-heartbeats': replicaHeartbeats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
