@@ -37,30 +37,54 @@ export interface HistoryRow {
 export class TaskHistoryQueries {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * A page of positions, then the tasks: with a status or mode filter the positions come from
+   * the index alone (it carries both), so only the rows of the page are read; without one, a
+   * single query reads the page's rows straight off the index range.
+   */
   async page(clientId: string, query: HistoryQuery): Promise<HistoryRow[]> {
-    const { after, statuses, modes, createdFromMs, createdBeforeMs } = query;
-    const rows = await this.db
-      .selectFrom('tasks')
-      .select(['id', 'created_at_ms', 'data'])
-      .where('client_id', '=', clientId)
-      // `<=` alone bounds the index range (both engines start the scan there); the OR then
-      // drops the few rows of the cursor's own instant that come before it.
-      .$if(after !== undefined, (qb) =>
-        qb
-          .where('created_at_ms', '<=', after!.createdAtMs)
-          .where((eb) => eb.or([eb('created_at_ms', '<', after!.createdAtMs), eb('id', '<', after!.taskId)])),
-      )
-      .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where('status', 'in', statuses!))
-      .$if(modes !== undefined && modes.length > 0, (qb) => qb.where('mode', 'in', modes!))
-      .$if(createdFromMs !== undefined, (qb) => qb.where('created_at_ms', '>=', createdFromMs!))
-      .$if(createdBeforeMs !== undefined, (qb) => qb.where('created_at_ms', '<', createdBeforeMs!))
-      .orderBy('created_at_ms', 'desc')
-      .orderBy('id', 'desc')
-      .limit(query.limit)
-      .execute();
-    return rows.map((row) => ({
-      position: { createdAtMs: integerOf(row.created_at_ms, `tasks:${row.id}`), taskId: row.id },
-      task: parseTaskData(row.data, row.id),
-    }));
+    const filtered = (query.statuses?.length ?? 0) > 0 || (query.modes?.length ?? 0) > 0;
+    if (!filtered) {
+      const rows = await this.range(clientId, query).select(['id', 'created_at_ms', 'data']).execute();
+      return rows.map((row) => ({ position: positionOf(row), task: parseTaskData(row.data, row.id) }));
+    }
+    const positions = (await this.range(clientId, query).select(['id', 'created_at_ms']).execute()).map(positionOf);
+    if (positions.length === 0) return [];
+    const ids = positions.map((position) => position.taskId);
+    const rows = await this.db.selectFrom('tasks').select(['id', 'data']).where('id', 'in', ids).execute();
+    const data = new Map(rows.map((row) => [row.id, row.data]));
+    // A task deleted in between (a refused create) drops out of the page.
+    return positions.flatMap((position) => {
+      const found = data.get(position.taskId);
+      return found === undefined ? [] : [{ position, task: parseTaskData(found, position.taskId) }];
+    });
   }
+
+  /** The client's tasks matching `query`, newest first, limited: the selection is the caller's. */
+  private range(clientId: string, query: HistoryQuery) {
+    const { after, statuses, modes, createdFromMs, createdBeforeMs } = query;
+    return (
+      this.db
+        .selectFrom('tasks')
+        .where('client_id', '=', clientId)
+        // `<=` alone bounds the index range (both engines start the scan there); the OR then
+        // drops the few rows of the cursor's own instant that come before it.
+        .$if(after !== undefined, (qb) =>
+          qb
+            .where('created_at_ms', '<=', after!.createdAtMs)
+            .where((eb) => eb.or([eb('created_at_ms', '<', after!.createdAtMs), eb('id', '<', after!.taskId)])),
+        )
+        .$if(statuses !== undefined && statuses.length > 0, (qb) => qb.where('status', 'in', statuses!))
+        .$if(modes !== undefined && modes.length > 0, (qb) => qb.where('mode', 'in', modes!))
+        .$if(createdFromMs !== undefined, (qb) => qb.where('created_at_ms', '>=', createdFromMs!))
+        .$if(createdBeforeMs !== undefined, (qb) => qb.where('created_at_ms', '<', createdBeforeMs!))
+        .orderBy('created_at_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(query.limit)
+    );
+  }
+}
+
+function positionOf(row: { id: string; created_at_ms: string | number }): HistoryPosition {
+  return { createdAtMs: integerOf(row.created_at_ms, `tasks:${row.id}`), taskId: row.id };
 }

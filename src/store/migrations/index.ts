@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as initial from './001-initial';
 import * as usageRollups from './002-usage-rollups';
 import * as replicaHeartbeats from './003-replica-heartbeats';
+import * as historyFilterIndex from './004-history-filter-index';
 
 /**
  * Every migration, in order. Names sort in the order they run; a released migration is never
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '001-initial': initial,
   '002-usage-rollups': usageRollups,
   '003-replica-heartbeats': replicaHeartbeats,
+  '004-history-filter-index': historyFilterIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
