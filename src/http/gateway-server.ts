@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/config';
 import type { GatewayContext } from '../graphql/context';
 import { documentParseOptions, documentValidationRules, type DocumentLimits } from '../graphql/document-limits';
+import { noSubscriptionsOverHttpRule } from '../graphql/no-subscriptions-over-http-rule';
 import type { GatewayMetrics } from '../observability/metrics';
 import { runInRequestScope, type RequestScope } from '../observability/request-scope';
 import type { Tracing } from '../observability/tracing';
@@ -200,7 +201,7 @@ async function startApollo(
     introspection: options.graphql.introspection,
     // Not part of this API: Apollo's APQ errors carry no code and would surface as internal errors.
     persistedQueries: false,
-    validationRules: documentValidationRules(options.graphql),
+    validationRules: [...documentValidationRules(options.graphql), noSubscriptionsOverHttpRule],
     parseOptions: documentParseOptions(options.graphql),
     includeStacktraceInErrorResponses: !options.production,
     hideSchemaDetailsFromClientErrors: options.production,

@@ -33,6 +33,15 @@ describe('production mode', () => {
     }
   });
 
+  it('refuses a subscription sent over HTTP with a validation error pointing at graphql-ws, not an internal error', async () => {
+    const response = await h.gql('subscription { myVideoTaskUpdates { id } }');
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/WebSocket \(graphql-ws/),
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+  });
+
   it('hides suggestions in variable errors too, on HTTP and WebSocket', async () => {
     const query = 'query($input: GenerateVideoInput!) { generateVideo(input: $input) { __typename } }';
     const variables = { input: { textToVideo: { promt: 'a typo', options: { resolution: 'P72' } } } };
