@@ -1,8 +1,12 @@
 import type { GenerationService } from '../services/generation-service';
-import { CreateOutcomeUnknownError, InvalidGenerationError } from '../services/generation-errors';
+import {
+  CreateOutcomeUnknownError,
+  InvalidGenerationError,
+  UpstreamBusyError,
+  UpstreamSubmissionError,
+} from '../services/generation-errors';
 import { SubmissionLimitError } from '../services/submission-limits';
 import { UpstreamErrorCode } from '../upstream/error-codes';
-import { UpstreamRequestError } from '../upstream/upstream-error';
 import type { GatewayMetrics } from './metrics';
 
 /** The code a refused submission is answered with, or undefined for an unexpected failure. */
@@ -10,7 +14,7 @@ export function refusalCode(error: unknown): string | undefined {
   if (error instanceof InvalidGenerationError) return 'INVALID_INPUT';
   if (error instanceof CreateOutcomeUnknownError) return UpstreamErrorCode.CREATE_OUTCOME_UNKNOWN;
   if (error instanceof SubmissionLimitError) return error.code;
-  if (error instanceof UpstreamRequestError) return error.code;
+  if (error instanceof UpstreamBusyError || error instanceof UpstreamSubmissionError) return error.code;
   return undefined;
 }
 

@@ -11,7 +11,7 @@ import type { IdempotencyRecord, IdempotencyRepository } from '../store/idempote
 import type { TaskRepository } from '../store/task-repository';
 import type { UpstreamApi } from '../upstream/upstream-api';
 import { UpstreamRequestError } from '../upstream/upstream-error';
-import { CreateOutcomeUnknownError, InvalidGenerationError } from './generation-errors';
+import { CreateOutcomeUnknownError, InvalidGenerationError, submissionErrorOf } from './generation-errors';
 import type { SlotReservation } from './submission-limits';
 
 /** A submission the upstream accepted. */
@@ -85,8 +85,15 @@ export class GenerationService {
     this.newTaskId = deps.newTaskId ?? (() => `${TASK_ID_PREFIX}${randomUUID()}`);
   }
 
+  /**
+   * Submits one generation. Rejects with `InvalidGenerationError`, `SubmissionLimitError`,
+   * `CreateOutcomeUnknownError`, `UpstreamBusyError` or `UpstreamSubmissionError` (see
+   * generation-errors.ts); anything else is unexpected.
+   */
   submit(clientId: string, request: GenerationRequest, idempotencyKey?: string | null): Promise<SubmittedGeneration> {
-    const submission = this.submitNow(clientId, request, idempotencyKey ?? undefined);
+    const submission = this.submitNow(clientId, request, idempotencyKey ?? undefined).catch((error: unknown) => {
+      throw submissionErrorOf(error);
+    });
     this.inFlight.add(submission);
     const forget = (): void => void this.inFlight.delete(submission);
     submission.then(forget, forget);

@@ -1,8 +1,11 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { CreateOutcomeUnknownError, InvalidGenerationError } from '../../services/generation-errors';
+import {
+  CreateOutcomeUnknownError,
+  InvalidGenerationError,
+  UpstreamBusyError,
+  UpstreamSubmissionError,
+} from '../../services/generation-errors';
 import { SubmissionLimitError } from '../../services/submission-limits';
-import { UpstreamErrorCode } from '../../upstream/error-codes';
-import { UpstreamRequestError } from '../../upstream/upstream-error';
 import type { GatewayContext } from '../context';
 import { GenerateVideoInput, toGenerationRequest } from '../inputs/generate-video.input';
 import type { GatewayServices } from '../services';
@@ -49,31 +52,16 @@ function toProblem(error: unknown): InvalidInputError | UpstreamError | RateLimi
   }
   if (error instanceof CreateOutcomeUnknownError) {
     // Not retryable: a repeat may pay twice (with a key, it returns this answer and never creates).
-    const { taskId, upstream, message } = error;
-    const code = upstream?.code ?? UpstreamErrorCode.CREATE_OUTCOME_UNKNOWN;
-    return new UpstreamError({ code, message, upstreamCode: upstream?.upstreamCode ?? null, retryable: false, taskId });
+    const { taskId, code, upstreamCode, message } = error;
+    return new UpstreamError({ code, message, upstreamCode, retryable: false, taskId });
   }
-  if (error instanceof SubmissionLimitError) {
-    return new RateLimitedError({
-      code: error.code,
-      message: error.message,
-      retryAfterSeconds: error.retryAfterSeconds,
-    });
+  if (error instanceof SubmissionLimitError || error instanceof UpstreamBusyError) {
+    const { code, message, retryAfterSeconds } = error;
+    return new RateLimitedError({ code, message, retryAfterSeconds });
   }
-  if (error instanceof UpstreamRequestError) {
-    if (error.kind === 'rate_limited') {
-      return new RateLimitedError({
-        code: error.code,
-        message: 'the upstream is rate limiting requests; nothing was submitted',
-        retryAfterSeconds: error.retryAfterSeconds ?? 1,
-      });
-    }
-    return new UpstreamError({
-      code: error.code,
-      message: error.message,
-      upstreamCode: error.upstreamCode,
-      retryable: error.retryable,
-    });
+  if (error instanceof UpstreamSubmissionError) {
+    const { code, message, upstreamCode, retryable } = error;
+    return new UpstreamError({ code, message, upstreamCode, retryable });
   }
   throw error;
 }
