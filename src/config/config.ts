@@ -6,116 +6,6 @@ export interface ApiClient {
   admin: boolean;
 }
 
-/** Validated runtime configuration; built once at start-up by {@link loadConfig}. */
-export interface GatewayConfig {
-  nodeEnv: string;
-  production: boolean;
-  host: string;
-  port: number;
-  logLevel: string;
-  /** Absent: no real upstream; `main.ts` starts the embedded simulator instead. */
-  upstream: {
-    apiKey: string | undefined;
-    baseUrl: string | undefined;
-    createPath: string;
-    /** Contains `{id}`. */
-    statusPath: string;
-    timeoutMs: number;
-  };
-  storeUrl: string;
-  /** Redis for the caches (shared by replicas); unset = in-process caches. */
-  cacheUrl: string | undefined;
-  /** Largest HTTP request body accepted; more is refused with 413 before parsing. */
-  maxBodyBytes: number;
-  /** Bearer key -> client. Empty means "no keys configured". */
-  apiKeys: Map<string, ApiClient>;
-  poll: {
-    minIntervalMs: number;
-    maxIntervalMs: number;
-    /** Ceiling for FLEX tasks, which may legitimately take hours. */
-    flexMaxIntervalMs: number;
-    /** With callbacks on: the safety read interval after the first read. */
-    callbackSafetyIntervalMs: number;
-    /** How long upstream 404s for a known task must persist before it is declared lost. */
-    notFoundConfirmMs: number;
-    concurrency: number;
-    /** How long a replica's lease on a task's polling lasts unless renewed (a dead replica's tasks move after it). */
-    leaseMs: number;
-  };
-  /** Upstream callbacks; `publicBaseUrl` unset = callbacks off (polling only). */
-  callbacks: { publicBaseUrl: string | undefined; secret: string | undefined };
-  /** graphql-ws: time allowed for `connection_init`, and the ping interval. */
-  websocket: {
-    connectionInitTimeoutMs: number;
-    keepAliveMs: number;
-    maxMessageBytes: number;
-    /** Operations (subscriptions, and queries in flight) one socket may run at once. */
-    maxSubscriptionsPerSocket: number;
-    maxSocketsPerClient: number;
-    /** A socket whose unsent data exceeds this (a slow consumer) is closed instead of buffering more. */
-    maxBufferedBytes: number;
-  };
-  /** `usageReport`: the most time buckets one report may span (more is a BAD_USER_INPUT error). */
-  usage: { maxReportBuckets: number };
-  simulator: { queueMs: number; runMs: number };
-  /** The demo page at `/demo` (DEMO_PAGE; on by default outside production). */
-  demoPage: boolean;
-  /** JSON Web Tokens from the product's own auth, besides the static keys; both unset = keys only. */
-  jwt: {
-    /** HS256 shared secret. */
-    secret: string | undefined;
-    /** RS256/ES256 public keys (cached by jose). */
-    jwksUrl: string | undefined;
-    issuer: string | undefined;
-    audience: string | undefined;
-  };
-  /** How long a client's idempotency key keeps naming its submission. */
-  idempotencyTtlSeconds: number;
-  /** Longest prompt accepted, in characters (code points); longer is `PROMPT_TOO_LONG`. */
-  maxPromptChars: number;
-  limits: {
-    /** Per client; beyond it `RateLimitedError`. */
-    submitsPerMinute: number;
-    /** Non-terminal tasks one client may have at once. */
-    maxActiveTasksPerClient: number;
-    /** Non-terminal upstream tasks of the whole gateway (the upstream queues only so many per account). */
-    maxUpstreamActiveTasks: number;
-  };
-  /** Static limits on GraphQL documents, applied on HTTP and on graphql-ws alike. */
-  graphql: {
-    introspection: boolean;
-    /** Deepest field nesting (fragments do not add levels; their fields do). */
-    maxDepth: number;
-    maxAliases: number;
-    /** Distinct root fields of one operation, fragments included. */
-    maxRootFields: number;
-    /** Lexical tokens of the document (a string literal is one). */
-    maxTokens: number;
-    /** GraphQL Armor's static cost (depth-weighted, multiplied by literal `first` / `last`). */
-    maxCost: number;
-    maxDirectives: number;
-  };
-  http: {
-    /** Bodies above this many bytes count as large and take a slot of `maxLargeRequestsInFlight`. */
-    largeRequestBytes: number;
-    /** Large requests read and processed at once; others wait (bounded) for a slot, then 503. */
-    maxLargeRequestsInFlight: number;
-    /** Whole request (headers and body) must arrive within this time. */
-    requestTimeoutMs: number;
-    headersTimeoutMs: number;
-  };
-  /** Browser origins (`https://app.example.com`, or `*`) allowed to call /graphql; empty = no CORS. */
-  cors: { origins: string[] };
-  /** `/metrics` and OpenTelemetry traces. */
-  observability: {
-    /** Bearer token `/metrics` requires; unset = open. */
-    metricsToken: string | undefined;
-    /** OTLP/HTTP base URL; unset = tracing off. */
-    otlpEndpoint: string | undefined;
-    serviceName: string;
-  };
-}
-
 /** Raised when the environment cannot make a valid configuration; the message lists every problem. */
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -310,13 +200,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success || problems.length > 0) {
     throw new ConfigError(`invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  const e = parsed.data;
+  return configFrom(parsed.data, production, apiKeys.keys);
+}
+
+/**
+ * Validated runtime configuration, built once at start-up by {@link loadConfig}. Its type is
+ * this function's result, so each setting is named in the env schema and here, nowhere else.
+ */
+export type GatewayConfig = ReturnType<typeof configFrom>;
+
+/** The configuration's shape (grouped by concern) over the checked environment. */
+function configFrom(e: z.output<typeof envSchema>, production: boolean, apiKeys: Map<string, ApiClient>) {
   return {
     nodeEnv: e.NODE_ENV,
     production,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    // No key (and no base URL): `main.ts` starts the embedded simulator instead.
     upstream: {
       apiKey: e.SPARK_DANCE_API_KEY,
       baseUrl: e.SPARK_DANCE_BASE_URL,
@@ -327,16 +228,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     storeUrl: e.STORE_URL,
     cacheUrl: e.CACHE_URL,
     maxBodyBytes: e.MAX_BODY_BYTES,
-    apiKeys: apiKeys.keys,
+    // Bearer key -> client; empty = no keys configured.
+    apiKeys,
     poll: {
       minIntervalMs: e.POLL_MIN_INTERVAL_MS,
       maxIntervalMs: e.POLL_MAX_INTERVAL_MS,
+      // FLEX tasks may legitimately take hours; never below the normal ceiling.
       flexMaxIntervalMs: Math.max(e.POLL_FLEX_MAX_INTERVAL_MS, e.POLL_MAX_INTERVAL_MS),
       callbackSafetyIntervalMs: e.POLL_CALLBACK_SAFETY_INTERVAL_MS,
       notFoundConfirmMs: e.POLL_NOT_FOUND_CONFIRM_MS,
       concurrency: e.POLL_CONCURRENCY,
       leaseMs: e.POLL_LEASE_MS,
     },
+    // `publicBaseUrl` unset = callbacks off (polling only).
     callbacks: { publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''), secret: e.CALLBACK_SECRET },
     websocket: {
       connectionInitTimeoutMs: e.WS_CONNECTION_INIT_TIMEOUT_MS,
@@ -362,6 +266,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxActiveTasksPerClient: e.MAX_ACTIVE_TASKS_PER_CLIENT,
       maxUpstreamActiveTasks: e.MAX_UPSTREAM_ACTIVE_TASKS,
     },
+    // Static document limits, applied alike on HTTP and graphql-ws.
     graphql: {
       introspection: e.GRAPHQL_INTROSPECTION === undefined ? !production : e.GRAPHQL_INTROSPECTION === 'true',
       maxDepth: e.GRAPHQL_MAX_DEPTH,
