@@ -83,7 +83,8 @@ export async function startGateway(
   );
   if (authenticator.open) {
     logger.warn(
-      'neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" (refused in production)',
+      'neither GATEWAY_API_KEYS nor AUTH_JWT_SECRET/AUTH_JWKS_URL is set: every request acts as client "dev" ' +
+        '(refused in production)',
     );
   }
   const onSourceError = (error: unknown): void => logger.warn({ err: error }, 'a metrics source failed');
@@ -158,7 +159,8 @@ export async function startGateway(
   const tokens = new CallbackTokens(config.callbacks.secret);
   if (callbacksOn && !config.callbacks.secret) {
     logger.warn(
-      'CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll still finishes those tasks)',
+      'CALLBACK_SECRET is not set: callback URLs issued before a restart will not verify after it (the safety poll ' +
+        'still finishes those tasks)',
     );
   }
   const limits = new SubmissionLimits({

@@ -188,13 +188,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (production && /^http:/i.test(env.AUTH_JWKS_URL?.trim() ?? '')) {
     problems.push(
-      'AUTH_JWKS_URL: must be https when NODE_ENV=production (anyone on the path could otherwise swap the signing keys)',
+      'AUTH_JWKS_URL: must be https when NODE_ENV=production (anyone on the path could otherwise swap the signing ' +
+        'keys)',
     );
   }
   const jwtConfigured = Boolean(env.AUTH_JWT_SECRET?.trim() || env.AUTH_JWKS_URL?.trim());
   if (production && apiKeys.keys.size === 0 && apiKeys.problems.length === 0 && !jwtConfigured) {
     problems.push(
-      'GATEWAY_API_KEYS: required when NODE_ENV=production unless AUTH_JWT_SECRET or AUTH_JWKS_URL is set (refusing to serve everyone as "dev")',
+      'GATEWAY_API_KEYS: required when NODE_ENV=production unless AUTH_JWT_SECRET or AUTH_JWKS_URL is set (refusing ' +
+        'to serve everyone as "dev")',
     );
   }
   if (!parsed.success || problems.length > 0) {

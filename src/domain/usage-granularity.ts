@@ -56,7 +56,8 @@ export function timeBuckets(
   for (let at = fromMs; at < toMs;) {
     if (buckets.length === maxBuckets) {
       throw new ReportRangeError(
-        `the range spans more than ${maxBuckets} ${granularity} buckets (the maximum); ask for a shorter range or a coarser granularity`,
+        `the range spans more than ${maxBuckets} ${granularity} buckets (the maximum); ask for a shorter range or a ` +
+          `coarser granularity`,
       );
     }
     const endMs = Math.min(toMs, nextPeriodStart(kind, at));

@@ -76,8 +76,8 @@ export class SubmissionLimits {
       case 'client':
         throw new SubmissionLimitError(
           SubmissionLimitCode.TOO_MANY_ACTIVE_TASKS,
-          `You have ${await slots.count(clientId)} unfinished tasks, the most allowed at once; nothing was submitted. ` +
-            'Retry when one finishes.',
+          `You have ${await slots.count(clientId)} unfinished tasks, the most allowed at once; ` +
+            'nothing was submitted. Retry when one finishes.',
           this.secondsUntilNextCheck(await slots.activeTaskIds(clientId)),
         );
       case 'upstream':

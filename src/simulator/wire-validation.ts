@@ -234,7 +234,8 @@ function imageMode(texts: TextItem[], images: ImageItem[]): SimGenerationMode {
     if (first.role === null || first.role === 'first_frame') return 'first_frame';
     reject(
       'invalid_content_format',
-      `content[${first.index}].role: a single image is a first frame (role first_frame or empty), got ${show(first.role)}`,
+      `content[${first.index}].role: a single image is a first frame (role first_frame or empty), got ` +
+        `${show(first.role)}`,
     );
   }
   if (images.length === 2 && first && second) {
@@ -242,12 +243,14 @@ function imageMode(texts: TextItem[], images: ImageItem[]): SimGenerationMode {
     if (roles.includes('first_frame') && roles.includes('last_frame')) return 'first_last_frame';
     reject(
       'invalid_content_format',
-      `two images need the roles first_frame and last_frame, got ${show(first.role ?? 'no role')} and ${show(second.role ?? 'no role')}`,
+      `two images need the roles first_frame and last_frame, got ${show(first.role ?? 'no role')} and ` +
+        `${show(second.role ?? 'no role')}`,
     );
   }
   reject(
     'invalid_content_format',
-    `${images.length} images: send 1 (first frame), 2 (first_frame + last_frame) or ${min}-${max} with role reference_image`,
+    `${images.length} images: send 1 (first frame), 2 (first_frame + last_frame) or ${min}-${max} with role ` +
+      `reference_image`,
   );
 }
 

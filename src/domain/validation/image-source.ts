@@ -133,7 +133,8 @@ function checkHttpUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
     return fail([
       issue(
         InputIssueCode.INVALID_IMAGE_URL,
-        `Unsupported URL scheme "${url.protocol}" in ${describeValue(source)}; only http, https and base64 data URLs are accepted.`,
+        `Unsupported URL scheme "${url.protocol}" in ${describeValue(source)}; only http, https and base64 data ` +
+          `URLs are accepted.`,
       ),
     ]);
   }
@@ -175,7 +176,8 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
   const format = meta.slice(0, meta.length - BASE64_SUFFIX.length);
   if (!FORMAT_TOKEN.test(format)) {
     const message = FORMAT_TOKEN_ANY_CASE.test(format)
-      ? `The image format in a data URL must be lower case ("data:image/${format.toLowerCase()};base64,..."), got "${format}".`
+      ? `The image format in a data URL must be lower case ("data:image/${format.toLowerCase()};base64,..."), got ` +
+        `"${format}".`
       : `A data URL must have the form ${DATA_URL_FORM}, got ${shown}.`;
     return fail([issue(InputIssueCode.INVALID_IMAGE_URL, message)]);
   }
@@ -194,7 +196,8 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
     issues.push(
       issue(
         InputIssueCode.IMAGE_TOO_LARGE,
-        `The image is ${sizeBytes} bytes (${mebibytes(sizeBytes)} MiB) once decoded; it must be smaller than ${MAX_IMAGE_BYTES} bytes (30 MiB).`,
+        `The image is ${sizeBytes} bytes (${mebibytes(sizeBytes)} MiB) once decoded; it must be smaller than ` +
+          `${MAX_IMAGE_BYTES} bytes (30 MiB).`,
       ),
     );
   }
@@ -252,7 +255,8 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
     issues.push(
       issue(
         InputIssueCode.INVALID_IMAGE_DIMENSIONS,
-        `The image is ${width}x${height} px; width and height must each be more than ${minSide} and less than ${maxSide} px.`,
+        `The image is ${width}x${height} px; width and height must each be more than ${minSide} and less than ` +
+          `${maxSide} px.`,
       ),
     );
   }
@@ -262,7 +266,9 @@ function checkDataUrl(source: string, role: ImageRole, issue: IssueFactory): Ima
     issues.push(
       issue(
         InputIssueCode.INVALID_IMAGE_ASPECT_RATIO,
-        `The image's aspect ratio (width / height) is ${formatRatio(width / height)} (${width}x${height} px); it must be more than ${IMAGE_LIMITS.minAspectRatioExclusive} and less than ${IMAGE_LIMITS.maxAspectRatioExclusive}.`,
+        `The image's aspect ratio (width / height) is ${formatRatio(width / height)} (${width}x${height} px); it ` +
+          `must be more than ${IMAGE_LIMITS.minAspectRatioExclusive} and less than ` +
+          `${IMAGE_LIMITS.maxAspectRatioExclusive}.`,
       ),
     );
   }

@@ -60,7 +60,8 @@ export function resolvePrompt(
   const recommended = OPTION_LIMITS.recommendedPromptLength;
   if (length > recommended) {
     warnings.push(
-      `The prompt is ${length} characters; the docs recommend at most ${recommended}. It was accepted, but the model may ignore details and focus only on the key points.`,
+      `The prompt is ${length} characters; the docs recommend at most ${recommended}. It was accepted, but the ` +
+        `model may ignore details and focus only on the key points.`,
     );
   }
   return { ok: true, prompt: text, warnings };

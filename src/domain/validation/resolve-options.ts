@@ -141,7 +141,8 @@ export function resolveOptions(
       report(
         'ratio',
         InputIssueCode.INVALID_RATIO,
-        `Aspect ratio "adaptive" is not supported in ${modeName} mode; choose a fixed ratio such as 16:9 (the default).`,
+        `Aspect ratio "adaptive" is not supported in ${modeName} mode; ` +
+          'choose a fixed ratio such as 16:9 (the default).',
       );
     }
   }
@@ -152,7 +153,8 @@ export function resolveOptions(
     report(
       'duration',
       InputIssueCode.INVALID_DURATION,
-      `duration must be a whole number of seconds from ${durationLimits.min} to ${durationLimits.max}, got ${describeValue(duration)}. For fractional lengths use frames.`,
+      `duration must be a whole number of seconds from ${durationLimits.min} to ${durationLimits.max}, got ` +
+        `${describeValue(duration)}. For fractional lengths use frames.`,
     );
   }
 
@@ -175,7 +177,8 @@ export function resolveOptions(
     report(
       'executionExpiresAfter',
       InputIssueCode.INVALID_EXECUTION_EXPIRES_AFTER,
-      `executionExpiresAfter must be a whole number of seconds from ${expiresLimits.min} (1 hour) to ${expiresLimits.max} (72 hours), got ${describeValue(executionExpiresAfter)}.`,
+      `executionExpiresAfter must be a whole number of seconds from ${expiresLimits.min} (1 hour) to ` +
+        `${expiresLimits.max} (72 hours), got ${describeValue(executionExpiresAfter)}.`,
     );
   }
 
@@ -205,7 +208,8 @@ export function resolveOptions(
     length = { duration: null, frames, durationSeconds: frames / OPTION_LIMITS.framesPerSecond };
     if (durationValid) {
       warnings.push(
-        `duration (${duration} s) was ignored because frames takes priority: the video will be ${frames} frames = ${formatSeconds(length.durationSeconds)} s.`,
+        `duration (${duration} s) was ignored because frames takes priority: the video will be ${frames} frames = ` +
+          `${formatSeconds(length.durationSeconds)} s.`,
       );
     }
   } else {
@@ -234,7 +238,8 @@ export function resolveOptions(
 /** An INVALID_FRAMES message that names the valid values nearest to what was sent. */
 function framesMessage(frames: unknown): string {
   const { min, max, base, step } = OPTION_LIMITS.frames;
-  const rule = `frames must be ${base} + ${step}n (n >= 1) within ${min}..${max}, e.g. ${min}, ${min + step}, ..., ${max}`;
+  const rule =
+    `frames must be ${base} + ${step}n (n >= 1) within ${min}..${max}, e.g. ${min}, ${min + step}, ..., ` + `${max}`;
   if (typeof frames !== 'number' || !Number.isFinite(frames)) return `${rule}; got ${describeValue(frames)}.`;
   const { below, above } = neighbouringFrameCounts(frames);
   const nearest = [below, above].filter((n): n is number => n !== null);

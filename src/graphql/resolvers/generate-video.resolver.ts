@@ -27,7 +27,9 @@ export class GenerateVideoResolver {
     @Arg('idempotencyKey', () => String, {
       nullable: true,
       description:
-        'Names this submission for 24 h (IDEMPOTENCY_TTL_SECONDS), per client: the same key with the same input returns the same task (replayed: true) without a new upstream create; with another input it is IDEMPOTENCY_KEY_REUSED. 1 to 255 characters.',
+        'Names this submission for 24 h (IDEMPOTENCY_TTL_SECONDS), per client: the same key with the same input ' +
+        'returns the same task (replayed: true) without a new upstream create; with another input it is ' +
+        'IDEMPOTENCY_KEY_REUSED. 1 to 255 characters.',
     })
     idempotencyKey: string | null | undefined,
     @Ctx() { viewer }: GatewayContext,

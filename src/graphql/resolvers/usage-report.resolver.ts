@@ -21,7 +21,8 @@ export class UsageReportResolver {
   // (type-graphql registers parameter decorators in the order TypeScript applies them: last first).
   @Query(() => UsageReport, {
     description:
-      'What was submitted and spent over [from, to) (UTC; `to` exclusive), by submission time. Your own usage; admin clients may pass `clientId` (without it: every client) and group by CLIENT.',
+      'What was submitted and spent over [from, to) (UTC; `to` exclusive), by submission time. Your own usage; ' +
+      'admin clients may pass `clientId` (without it: every client) and group by CLIENT.',
   })
   async usageReport(
     @Ctx() { viewer }: GatewayContext,

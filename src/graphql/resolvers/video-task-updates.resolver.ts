@@ -12,7 +12,8 @@ export class VideoTaskUpdatesResolver {
   @Extensions({ [LIVE_STATE_EXTENSION]: true }) // late joiners of a shared execution get the latest state first
   @Subscription(() => VideoTask, {
     description:
-      'The current state of one of your tasks, then each change (higher revision); completes after SUCCEEDED, FAILED or EXPIRED.',
+      'The current state of one of your tasks, then each change (higher revision); completes after SUCCEEDED, ' +
+      'FAILED or EXPIRED.',
     subscribe: async ({ args, context }) => {
       const { viewer, liveUpdates } = context as GatewayContext;
       try {

@@ -14,7 +14,8 @@ export class VideoTasksResolver {
   // Parameters are declared last-to-first: type-graphql registers parameter decorators in the
   // order TypeScript applies them (last first), and the SDL should read (first, after, filter).
   @Query(() => VideoTaskConnection, {
-    description: `Your tasks, newest first. \`first\`: 0 to ${MAX_PAGE_SIZE}; \`after\`: the endCursor of the previous page.`,
+    description:
+      `Your tasks, newest first. \`first\`: 0 to ${MAX_PAGE_SIZE}; ` + '`after`: the endCursor of the previous page.',
   })
   async videoTasks(
     @Ctx() { viewer }: GatewayContext,

@@ -4,7 +4,8 @@ import { SafeIntScalar } from '../scalars';
 /** Totals of a report or a bucket; resolvers return the domain `UsageTotals` as is. */
 @ObjectType({
   description:
-    'Usage of the tasks submitted in a period. Outcome, money, tokens and videos count once a task is finished. Money is an exact decimal string in USD.',
+    'Usage of the tasks submitted in a period. Outcome, money, tokens and videos count once a task is finished. ' +
+    'Money is an exact decimal string in USD.',
 })
 export class UsageTotals {
   @Field(() => Int, { description: 'Tasks submitted, finished or not.' })
