@@ -134,4 +134,37 @@ describe('task poller: single flight and rate limits', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(sim.stats().statusReads).toBeLessThan(8);
   });
+  it('never reads a task again once unwatched while its read was in flight (another replica took it)', async () => {
+    poller = new TaskPoller({
+      tasks: store.tasks,
+      upstream,
+      logger: createLogger('silent'),
+      minIntervalMs: 10,
+      maxIntervalMs: 10,
+      concurrency: 4,
+    });
+    const taken = await createUpstreamTask();
+    const witness = await createUpstreamTask();
+    await store.tasks.insert(queuedTask({ id: 'vt_taken', upstreamTaskId: taken }, Date.now()));
+    await store.tasks.insert(queuedTask({ id: 'vt_witness', upstreamTaskId: witness }, Date.now()));
+    const reads = (id: string) => sim.stats().statusReadsByTask[id] ?? 0;
+    sim.faults.add({ route: 'status', delayMs: 100 }); // holds the first read in flight
+    poller.watch('vt_taken');
+    await waitFor(
+      () => reads(taken),
+      (n) => n === 1,
+      { what: 'the read in flight' },
+    );
+    poller.unwatch('vt_taken');
+    // The witness, on the same 10 ms schedule, shows time passing: 30 of its reads take at least
+    // 290 ms, well past the end of the held read, and the other task is not read once more.
+    poller.watch('vt_witness');
+    await waitFor(
+      () => reads(witness),
+      (n) => n >= 30,
+      { what: 'thirty witness reads' },
+    );
+    expect(reads(taken)).toBe(1);
+    expect(poller.isWatching('vt_taken')).toBe(false);
+  });
 });

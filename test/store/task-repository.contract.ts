@@ -206,6 +206,21 @@ export function describeTaskRepositoryContract(stores: TestStores): void {
       }
     });
 
+    it('records a quiet read (markSynced) without a new revision, whatever the prompt holds; not on finished tasks', async () => {
+      // NUL and a lone surrogate: PostgreSQL's jsonb refuses both, so the write must not go through it.
+      const task = sampleTask({ prompt: 'a fox\u0000 in snow \ud800', syncedAt: null });
+      await repo.insert(task);
+      await repo.markSynced(task.id, '2026-12-06T10:00:00.000Z');
+      expect(await repo.get(task.id)).toEqual({ ...task, syncedAt: '2026-12-06T10:00:00.000Z' });
+
+      const finished = sampleTask({ status: VideoTaskStatus.SUCCEEDED, syncedAt: null });
+      await repo.insert(finished);
+      await repo.markSynced(finished.id, '2026-12-06T10:00:00.000Z');
+      expect(await repo.get(finished.id)).toEqual(finished);
+      await repo.markSynced('vt_unknown', '2026-12-06T10:00:00.000Z');
+      expect(await repo.get('vt_unknown')).toBeUndefined();
+    });
+
     it('hands out copies: no caller object aliases stored state', async () => {
       const task = sampleTask();
       await repo.insert(task);
